@@ -1,0 +1,100 @@
+"""vscapp: the municipal plan against terrorism and extremism, its activities and targets."""
+
+from pathlib import Path
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config=None):
+    """Build the application; `config` is a class or mapping, default from VSC_ENV."""
+    app = Flask(__name__, template_folder=str(ROOT / "templates"), instance_relative_config=True)
+    register_config(app, config)
+    register_extensions(app)
+    register_blueprints(app)
+    register_commands(app)
+    register_template_helpers(app)
+    register_error_handlers(app)
+    return app
+
+
+def register_config(app, config):
+    import config as settings
+
+    if config is None:
+        config = settings.from_environment()
+    if isinstance(config, dict):
+        app.config.from_object(settings.TestingConfig)
+        app.config.update(config)
+    else:
+        if hasattr(config, "check"):
+            config.check()
+        app.config.from_object(config)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path) / 'vsc.db'}"
+
+
+def register_extensions(app):
+    from vscapp.auth.services import load_user
+    from vscapp.extensions import babel, csrf, db, login_manager, migrate
+    from vscapp.i18n import select_locale
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "strong"
+    login_manager.user_loader(load_user)
+
+
+def register_blueprints(app):
+    from vscapp.audit.routes import bp as audit_bp
+    from vscapp.auth.routes import bp as auth_bp
+    from vscapp.events.routes import bp as events_bp
+    from vscapp.main import bp as main_bp
+    from vscapp.plans.routes import bp as plans_bp
+    from vscapp.users.routes import bp as users_bp
+
+    for bp in (main_bp, auth_bp, plans_bp, events_bp, users_bp, audit_bp):
+        app.register_blueprint(bp)
+
+
+def register_commands(app):
+    from vscapp.auth.cli import demo_cli, users_cli
+    from vscapp.events.cli import events_cli
+    from vscapp.plans.cli import plan_cli
+
+    for group in (plan_cli, users_cli, events_cli, demo_cli):
+        app.cli.add_command(group)
+
+
+def register_template_helpers(app):
+    from vscapp import permissions
+    from vscapp.i18n import current_language, localized
+
+    app.jinja_env.globals.update(
+        can=permissions.can,
+        localized=localized,
+        current_language=current_language,
+        role_label=lambda role: permissions.ROLE_LABELS[permissions.Role(role)],
+        page_url=page_url,
+    )
+
+
+def page_url(number):
+    """The current page's URL with its query string, at another page of results."""
+    from flask import request, url_for
+
+    return url_for(request.endpoint, **{**request.view_args, **request.args.to_dict(),
+                                        "page": number})
+
+
+def register_error_handlers(app):
+    from vscapp.errors import register
+
+    register(app)

@@ -1,0 +1,68 @@
+"""Recording audit entries in the same transaction as the change they describe."""
+
+import getpass
+from datetime import date, datetime
+from enum import Enum
+
+from flask import has_request_context
+from flask_login import current_user
+from sqlalchemy import select
+
+from vscapp.audit.models import AuditEntry
+from vscapp.extensions import db
+
+
+def snapshot(obj, fields):
+    """A JSON-safe dict of the named attributes, for the before/after of an entry."""
+    return {name: _jsonable(getattr(obj, name)) for name in fields}
+
+
+def _jsonable(value):
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    return value
+
+
+def record(action, entity, *, before=None, after=None, reason=None, actor=None):
+    """Add an audit entry to the session; the caller's commit makes it permanent."""
+    actor = actor or _current_actor()
+    if entity.id is None:
+        db.session.flush()
+    entry = AuditEntry(
+        actor_id=getattr(actor, "id", None),
+        actor_label=getattr(actor, "email", None) or f"cli:{_os_user()}",
+        action=action,
+        entity_type=type(entity).__name__,
+        entity_id=str(entity.id),
+        before=before,
+        after=after,
+        reason=reason,
+    )
+    db.session.add(entry)
+    return entry
+
+
+def _current_actor():
+    if has_request_context() and current_user.is_authenticated:
+        return current_user._get_current_object()
+    return None
+
+
+def _os_user():
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+def history(entity):
+    """The entries about one object, oldest first."""
+    stmt = (
+        select(AuditEntry)
+        .where(AuditEntry.entity_type == type(entity).__name__)
+        .where(AuditEntry.entity_id == str(entity.id))
+        .order_by(AuditEntry.at, AuditEntry.id)
+    )
+    return db.session.scalars(stmt).all()

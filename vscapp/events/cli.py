@@ -1,0 +1,35 @@
+"""`vsc events import`."""
+
+from pathlib import Path
+
+import click
+
+from vscapp.auth.services import user_by_email
+from vscapp.events.importer import ImportRejected, import_events
+from vscapp.extensions import db
+
+
+@click.group("events")
+def events_cli():
+    """Activities."""
+
+
+@events_cli.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--as", "email", required=True, help="The account the rows are recorded under.")
+def import_command(path, email):
+    """Load a CSV register (columns in the README); all rows or none."""
+    user = user_by_email(email)
+    if user is None or not user.active:
+        raise click.ClickException(f"no active account {email}")
+    try:
+        events = import_events(path.read_text(encoding="utf-8-sig"), user)
+    except UnicodeDecodeError as exc:
+        raise click.ClickException(f"{path}: not UTF-8 text ({exc.reason})") from None
+    except ImportRejected as exc:
+        db.session.rollback()
+        for error in exc.errors:
+            click.echo(f"{path}: {error}", err=True)
+        raise click.ClickException(f"{len(exc.errors)} error(s); nothing was imported") from None
+    db.session.commit()
+    click.echo(f"Imported {len(events)} activities from {path.name}.")

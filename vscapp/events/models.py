@@ -1,0 +1,63 @@
+"""Activities as events: what was done, when, how much. Never who the beneficiary was."""
+
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, DateTime, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from vscapp.extensions import db
+from vscapp.models import created_at_column
+
+
+class EventType(db.Model):
+    """What indicators count: a consultation, an awareness session, a CSIL meeting..."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name_nl: Mapped[str] = mapped_column(String(120))
+    name_fr: Mapped[str] = mapped_column(String(120))
+    sector: Mapped[int] = mapped_column(default=1)
+    # Social-prevention records: the police liaison sees their counts, never their details.
+    social_prevention: Mapped[bool] = mapped_column(default=True)
+    needs_participants: Mapped[bool] = mapped_column(default=False)
+    active: Mapped[bool] = mapped_column(default=True)
+
+    def name(self, lang):
+        return self.name_fr if lang == "fr" else self.name_nl
+
+
+class Event(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    type_id: Mapped[int] = mapped_column(ForeignKey("event_type.id"), index=True)
+    occurred_on: Mapped[date] = mapped_column(index=True)
+    quantity: Mapped[int] = mapped_column(default=1)
+    participants: Mapped[int | None]
+    note: Mapped[str | None] = mapped_column(String(500))
+    case_ref: Mapped[str | None] = mapped_column(String(30))
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = created_at_column()
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    voided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    voided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    void_reason: Mapped[str | None] = mapped_column(Text)
+
+    event_type: Mapped[EventType] = relationship()
+    created_by = relationship("User", foreign_keys=[created_by_id])
+    updated_by = relationship("User", foreign_keys=[updated_by_id])
+    voided_by = relationship("User", foreign_keys=[voided_by_id])
+
+    __table_args__ = (
+        CheckConstraint("quantity >= 1", name="quantity_positive"),
+        CheckConstraint("participants IS NULL OR participants >= 0", name="participants_positive"),
+    )
+
+    AUDITED = ("event_type_code", "occurred_on", "quantity", "participants", "note", "case_ref")
+
+    @property
+    def event_type_code(self):
+        return self.event_type.code if self.event_type else None
+
+    @property
+    def voided(self):
+        return self.voided_at is not None

@@ -1,0 +1,136 @@
+"""Pages to record, list, correct and void activities, and to manage their types."""
+
+from datetime import date
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from vscapp import permissions
+from vscapp.audit.services import history
+from vscapp.events import services
+from vscapp.events.forms import EventFilterForm, EventForm, EventTypeForm, VoidForm
+from vscapp.events.models import Event, EventType
+from vscapp.extensions import db
+from vscapp.i18n import current_language
+from vscapp.permissions import permission_required, require
+
+bp = Blueprint("events", __name__, url_prefix="/events")
+
+
+def get_event(event_id, action="event.read"):
+    """The event or 404, then the object rule for `action` or 403."""
+    event = db.get_or_404(Event, event_id)
+    require(permissions.can(action, event))
+    return event
+
+
+def event_form(obj=None):
+    types = services.recordable_types(current_user)
+    if obj is not None and obj.event_type not in types:
+        types.append(obj.event_type)
+    form = EventForm(types, obj=obj, lang=current_language())
+    if obj is not None and request.method == "GET":
+        form.event_type.data = obj.event_type.code
+    return form
+
+
+@bp.get("/")
+@permission_required("events.view")
+def index():
+    types = services.readable_types(current_user)
+    filters = EventFilterForm(request.args)
+    filters.event_type.choices = [("", _("All"))] + [
+        (t.code, t.name(current_language())) for t in types]
+    data = filters.data if filters.validate() else {}
+    page = db.paginate(services.events_query(types, data), per_page=50, error_out=False)
+    year = (data.get("date_from") or date.today()).year
+    return render_template("events/index.html", page=page, filters=filters, year=year,
+                           counts=services.counts_by_type(year))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@permission_required("events.record")
+def new():
+    form = event_form()
+    if not form.event_type.choices:
+        abort(403)
+    if request.method == "GET":
+        form.occurred_on.data = date.today()
+    if form.validate_on_submit():
+        require(permissions.may_record(current_user, form.chosen_type))
+        event = services.create_event(form, current_user)
+        db.session.commit()
+        flash(_("Activity recorded."), "success")
+        return redirect(url_for("events.show", event_id=event.id))
+    return render_template("events/form.html", form=form, event=None)
+
+
+@bp.get("/<int:event_id>")
+@permission_required("events.view")
+def show(event_id):
+    event = get_event(event_id)
+    return render_template("events/show.html", event=event, entries=history(event),
+                           void_form=VoidForm())
+
+
+@bp.route("/<int:event_id>/edit", methods=["GET", "POST"])
+@permission_required("events.record")
+def edit(event_id):
+    event = get_event(event_id, "event.change")
+    form = event_form(event)
+    if form.validate_on_submit():
+        require(permissions.may_record(current_user, form.chosen_type))
+        changed = services.update_event(event, form, current_user)
+        db.session.commit()
+        flash(_("Activity corrected.") if changed else _("Nothing was changed."), "success")
+        return redirect(url_for("events.show", event_id=event.id))
+    return render_template("events/form.html", form=form, event=event)
+
+
+@bp.post("/<int:event_id>/void")
+@permission_required("events.record")
+def void(event_id):
+    event = get_event(event_id, "event.change")
+    form = VoidForm()
+    if form.validate_on_submit():
+        services.void_event(event, form.reason.data.strip(), current_user)
+        db.session.commit()
+        flash(_("The record is void; it stays in the register with your reason."), "success")
+        return redirect(url_for("events.show", event_id=event.id))
+    return render_template("events/show.html", event=event, entries=history(event),
+                           void_form=form), 400
+
+
+@bp.get("/types")
+@permission_required("event_types.manage")
+def types():
+    return render_template("events/types.html", types=services.all_types())
+
+
+@bp.route("/types/new", methods=["GET", "POST"])
+@permission_required("event_types.manage")
+def new_type():
+    return _type_form(EventType(active=True, sector=1, social_prevention=True))
+
+
+@bp.route("/types/<int:type_id>", methods=["GET", "POST"])
+@permission_required("event_types.manage")
+def edit_type(type_id):
+    return _type_form(db.get_or_404(EventType, type_id))
+
+
+def _type_form(event_type):
+    form = EventTypeForm(obj=event_type)
+    if event_type.id is not None:
+        form.code.data = event_type.code  # rules files refer to the code: it never changes
+    if form.validate_on_submit():
+        clash = services.type_by_code(form.code.data)
+        if clash is not None and clash is not event_type:
+            form.code.errors.append(_("Another activity type already has this code."))
+        else:
+            services.save_event_type(event_type, form, current_user)
+            db.session.commit()
+            flash(_("Activity type saved."), "success")
+            return redirect(url_for("events.types"))
+    return render_template("events/type_form.html", form=form, event_type=event_type)

@@ -1,0 +1,26 @@
+"""The reader's language: the account's choice, else the browser's, else Dutch."""
+
+from flask import current_app, has_request_context, request
+from flask_login import current_user
+
+
+def select_locale():
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
+    if current_user and current_user.is_authenticated:
+        return current_user.language
+    return request.accept_languages.best_match(current_app.config["LANGUAGES"]) or "nl"
+
+
+def current_language():
+    from flask_babel import get_locale
+
+    locale = get_locale()
+    return locale.language if locale else "nl"
+
+
+def localized(obj, name):
+    """`obj.<name>_<lang>` in the reader's language, else in the other one."""
+    lang = current_language()
+    other = "fr" if lang == "nl" else "nl"
+    return getattr(obj, f"{name}_{lang}", None) or getattr(obj, f"{name}_{other}", None) or ""

@@ -1,0 +1,131 @@
+"""Who may do what: the one place that says it.
+
+Routes use `permission_required(NAME)`, templates `can(NAME)` or `can(NAME, obj)`.
+Social-prevention records (sector 1) are read in detail only by prevention staff;
+the police liaison sees their counts, never their rows.
+"""
+
+from enum import StrEnum
+from functools import wraps
+
+from flask import abort
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+
+class Role(StrEnum):
+    OFFICER = "officer"
+    COORDINATOR = "coordinator"
+    LIAISON = "liaison"
+
+
+ROLE_LABELS = {
+    Role.OFFICER: _l("Prevention officer"),
+    Role.COORDINATOR: _l("Coordinator"),
+    Role.LIAISON: _l("Police liaison"),
+}
+
+EVERYONE = frozenset(Role)
+GRANTS = {
+    "plan.view": EVERYONE,
+    "events.view": EVERYONE,
+    "events.record": EVERYONE,
+    "event_types.manage": frozenset({Role.COORDINATOR}),
+    "users.manage": frozenset({Role.COORDINATOR}),
+    "audit.view": frozenset({Role.COORDINATOR}),
+}
+
+
+def has(user, permission):
+    """Whether a signed-in, active user's role holds a named permission."""
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    return Role(user.role) in GRANTS[permission]
+
+
+def may_record(user, event_type):
+    """Officers record sector 1, the liaison sector 2 and shared (police) types."""
+    if not has(user, "events.record") or not event_type.active:
+        return False
+    role = Role(user.role)
+    if role is Role.COORDINATOR:
+        return True
+    if role is Role.OFFICER:
+        return event_type.sector == 1
+    return event_type.sector == 2 or not event_type.social_prevention
+
+
+def may_read(user, event_type):
+    """Whether the details (date, note, case reference) of this type's events may be read."""
+    if not has(user, "events.view"):
+        return False
+    role = Role(user.role)
+    if role is Role.LIAISON:
+        return not event_type.social_prevention
+    if role is Role.OFFICER:
+        return event_type.sector == 1
+    return True
+
+
+def may_change(user, event):
+    """Correcting or voiding an event takes the right to record its type, and it must be live."""
+    return event.voided_at is None and may_record(user, event.event_type)
+
+
+OBJECT_RULES = {
+    "event_type.record": may_record,
+    "event_type.read": may_read,
+    "event.read": lambda user, event: may_read(user, event.event_type),
+    "event.change": may_change,
+}
+
+
+def can(permission, obj=None, user=None):
+    """Template and code helper: a named permission, or an object rule when `obj` is given."""
+    user = current_user if user is None else user
+    if obj is not None:
+        return OBJECT_RULES[permission](user, obj)
+    return has(user, permission)
+
+
+def permission_required(permission):
+    """Route decorator: anonymous visitors go to sign-in, others without the grant get 403."""
+    if permission not in GRANTS:
+        raise KeyError(f"unknown permission {permission!r}")
+
+    def decorate(view):
+        @wraps(view)
+        def guarded(*args, **kwargs):
+            if not current_user.is_authenticated:
+                from vscapp.extensions import login_manager
+
+                return login_manager.unauthorized()
+            if not has(current_user, permission):
+                abort(403)
+            return view(*args, **kwargs)
+
+        guarded.permission = permission
+        return guarded
+
+    return decorate
+
+
+def signed_in(view):
+    """Route decorator for pages every signed-in user may open (sign-out, own settings)."""
+    from flask_login import login_required
+
+    guarded = login_required(view)
+    guarded.permission = "signed_in"
+    return guarded
+
+
+def public(view):
+    """Route decorator that says, on purpose, that no sign-in is needed (sign-in page)."""
+    view.permission = "public"
+    return view
+
+
+def require(allowed):
+    """Abort with 403 unless an object rule allowed the action."""
+    if not allowed:
+        abort(403)

@@ -1,0 +1,47 @@
+"""`vsc plan import` and `vsc plan export`."""
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from vscapp.extensions import db
+from vscapp.plans.parser import PlanFormatError, parse_plan
+from vscapp.plans.services import export_plan, import_plan, plan_for_year
+
+
+@click.group("plan")
+def plan_cli():
+    """The yearly plan: import it from the ministry's document, export it as data."""
+
+
+@plan_cli.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_command(path):
+    """Import or update the plan in PATH (markdown, Dutch or French); all or nothing."""
+    try:
+        parsed = parse_plan(path.read_text(encoding="utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise click.ClickException(f"{path}: not UTF-8 text ({exc.reason})") from None
+    except PlanFormatError as exc:
+        for line, message in exc.errors:
+            click.echo(f"{path}:{line}: {message}", err=True)
+        raise click.ClickException(f"{len(exc.errors)} error(s); nothing was imported") from None
+    report = import_plan(parsed, source=path.name)
+    db.session.commit()
+    click.echo(report.summary())
+
+
+@plan_cli.command("export")
+@click.option("--year", type=int, required=True, help="The plan's year.")
+@click.option("--format", "fmt", type=click.Choice(["json"]), default="json", show_default=True)
+@click.option("--lang", type=click.Choice(["nl", "fr"]), help="Text language (default: the "
+              "language the plan was first imported in).")
+def export_command(year, fmt, lang):
+    """Print the plan of YEAR as JSON: sectors, objectives, results, indicators."""
+    plan = plan_for_year(year)
+    if plan is None:
+        raise click.ClickException(f"no plan for {year}; import it with `vsc plan import`")
+    json.dump(export_plan(plan, lang), sys.stdout, ensure_ascii=False, indent=2)
+    click.echo()

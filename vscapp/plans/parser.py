@@ -1,0 +1,386 @@
+"""Reads a yearly plan document (markdown converted from the ministry's PDF, NL or FR).
+
+The conversion is messy: heading levels and bold markup vary, `$\\geq$` stands for `>=`, tables
+are tab-separated with rows that continue the objective above, stray numbers stand alone.
+`parse_plan(text)` returns a ParsedPlan or raises PlanFormatError listing every line it could not
+understand and what it expected there.
+"""
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from vscapp.plans.models import IndicatorKind
+
+
+class PlanFormatError(ValueError):
+    """The document is not a plan this parser understands; `errors` are (line, message)."""
+
+    def __init__(self, errors):
+        self.errors = sorted(errors)
+        super().__init__("\n".join(f"line {line}: {message}" for line, message in self.errors))
+
+
+@dataclass
+class ParsedIndicator:
+    line: int
+    text: str
+    kind: IndicatorKind
+    target: int | None
+
+
+@dataclass
+class ParsedResult:
+    line: int
+    text: str
+    indicators: list[ParsedIndicator] = field(default_factory=list)
+
+
+@dataclass
+class ParsedOperational:
+    line: int
+    number: int
+    text: str
+    results: list[ParsedResult] = field(default_factory=list)
+
+
+@dataclass
+class ParsedStrategic:
+    line: int
+    number: int
+    domain: str = ""
+    pole: str | None = None
+    objectives: list[ParsedOperational] = field(default_factory=list)
+
+
+@dataclass
+class ParsedGeneral:
+    line: int
+    number: int
+    text: str = ""
+    strategics: list[ParsedStrategic] = field(default_factory=list)
+
+
+@dataclass
+class ParsedSector:
+    line: int
+    number: int
+    title: str = ""
+    generals: list[ParsedGeneral] = field(default_factory=list)
+
+
+@dataclass
+class ParsedPlan:
+    language: str
+    year: int | None = None
+    municipality: str | None = None
+    decree: str | None = None
+    decree_date: date | None = None
+    sectors: list[ParsedSector] = field(default_factory=list)
+
+
+MONTHS = {
+    "nl": "januari februari maart april mei juni juli augustus september oktober november "
+    "december".split(),
+    "fr": "janvier février mars avril mai juin juillet août septembre octobre novembre "
+    "décembre".split(),
+}
+
+VOCABULARY = {
+    "nl": {
+        "title": r"PROJECTPLAN\s+(\d{4})",
+        "municipality": r"STAD\s*/\s*GEMEENTE\s+(.+)$",
+        "decree": r"^KB\s+van\b",
+        "sector": r"^Activiteitssector\s+(\d+)\s*:?\s*(.*)$",
+        "general": r"^Algemene doelstelling\s+(\d+)\s*-\s*Activiteitssector\s+(\d+)\s*:?\s*(.*)$",
+        "strategic": r"^(?:\d+\s*\.?\s*)?Strategische doelstelling\s+(\d+)\s*-\s*Domein\s*:?\s*(.*)$",
+        "header": r"^Operationele doelstellingen?\b",
+        "yes_no": r"Ja\s*/\s*Nee",
+        "at_least": r"(?:>\s*/?\s*=|=\s*>|≥)\s*(?:tot\s+)?(\d+)\s*(?:/|per)\s*jaar",
+        "names": "'Activiteitssector', 'Algemene doelstelling', 'Strategische doelstelling', "
+        "'POLE', or a table of 'Operationele doelstellingen'",
+        "target": "'Ja/Nee' or '>/=tot N/jaar'",
+    },
+    "fr": {
+        "title": r"PLAN\s+DE\s+PROJET\s+(\d{4})",
+        "municipality": r"VILLE\s*/\s*COMMUNE\s+(?:DE\s+|D['’]\s*)?(.+)$",
+        "decree": r"^AR\s+du\b",
+        "sector": r"^Secteur\s+d['’]\s*activit[ée]s?\s+(\d+)\s*:?\s*(.*)$",
+        "general": r"^Objectif\s+g[ée]n[ée]ral\s+(\d+)\s*-\s*Secteur\s+d['’]\s*activit[ée]s?\s+"
+        r"(\d+)\s*:?\s*(.*)$",
+        "strategic": r"^(?:\d+\s*\.?\s*)?Objectif\s+strat[ée]gique\s+(\d+)\s*-\s*Domaine\s*:?"
+        r"\s*(.*)$",
+        "header": r"^Objectifs?\s+op[ée]rationnels?\b",
+        "yes_no": r"Oui\s*/\s*Non",
+        "at_least": r"(?:>\s*/?\s*=|=\s*>|≥)\s*(?:[àa]\s+)?(\d+)\s*(?:/|par)\s*an(?:née)?",
+        "names": "'Secteur d'activité', 'Objectif général', 'Objectif stratégique', "
+        "'POLE', or a table of 'Objectifs opérationnels'",
+        "target": "'Oui/Non' or '>/= à N/an'",
+    },
+}
+
+POLE = re.compile(r"^P[OÔ]LE\s+(\S.*)$", re.IGNORECASE)
+STRAY_NUMBER = re.compile(r"^\d+\s*[.)]?$")
+NUMBERED = re.compile(r"^(\d+)\s*[.)]\s*(.*)$")
+BULLET = re.compile(r"^[-•–*]\s*")
+
+
+def clean(line):
+    """One line without its markdown: headings, bold, HTML tags, links, TeX symbols."""
+    line = line.replace("$\\geq$", "≥").replace("\\geq", "≥").replace("&gt;", ">")
+    line = re.sub(r"</?[a-zA-Z][^>]*>", "", line)
+    line = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", line)
+    line = re.sub(r"^\s*#+\s*", "", line)
+    line = line.replace("**", "").replace("__", "")
+    return line.strip().strip("*_").strip()
+
+
+def detect_language(lines):
+    """'nl' or 'fr', from which vocabulary's sector heading the document uses."""
+    for language in ("nl", "fr"):
+        pattern = re.compile(VOCABULARY[language]["sector"], re.IGNORECASE)
+        if any(pattern.match(clean(line)) for line in lines):
+            return language
+    raise PlanFormatError(
+        [(1, "no activity sector found: expected a heading 'Activiteitssector 1' (Dutch) "
+             "or 'Secteur d'activité 1' (French)")]
+    )
+
+
+def paragraphs(lines):
+    """Blocks of non-blank lines as (first line number, [(number, raw line)])."""
+    block = []
+    for number, raw in enumerate(lines, start=1):
+        if raw.strip():
+            block.append((number, raw))
+        elif block:
+            yield block
+            block = []
+    if block:
+        yield block
+
+
+def parse_plan(text):
+    """Parse a plan document; raise PlanFormatError naming every line it cannot read."""
+    lines = text.splitlines()
+    return _Parser(detect_language(lines)).parse(lines)
+
+
+class _Parser:
+    def __init__(self, language):
+        self.language = language
+        self.words = {
+            key: re.compile(value, re.IGNORECASE) if key not in ("names", "target") else value
+            for key, value in VOCABULARY[language].items()
+        }
+        self.plan = ParsedPlan(language=language)
+        self.errors = []
+        self.sector = self.general = self.strategic = None
+        self.awaiting = None  # the object whose text the next paragraph gives
+        self.in_table = False
+
+    def parse(self, lines):
+        for block in paragraphs(lines):
+            self.paragraph(block)
+        self.finish()
+        if self.errors:
+            raise PlanFormatError(self.errors)
+        return self.plan
+
+    def error(self, line, message):
+        self.errors.append((line, message))
+
+    def paragraph(self, block):
+        first_number, first_raw = block[0]
+        first = clean(first_raw)
+        rest = " ".join(clean(raw) for _, raw in block[1:]).strip()
+        if self.in_table and "\t" in first_raw:
+            return self.table_rows(block)
+        self.in_table = False
+        if self.heading(first_number, first, rest):
+            return
+        if self.words["header"].match(first) and "\t" in first_raw:
+            return self.table(block)
+        text = " ".join(clean(raw) for _, raw in block).strip()
+        if self.awaiting is not None:
+            self.give_text(self.awaiting, text)
+            return
+        if self.sector is None or STRAY_NUMBER.match(text):
+            return self.preamble(text)
+        self.error(first_number, f"unexpected text {_quote(text)}: expected {self.words['names']}")
+
+    def heading(self, line, first, rest):
+        for kind in ("sector", "general", "strategic"):
+            match = self.words[kind].match(first)
+            if match:
+                getattr(self, f"open_{kind}")(line, match, rest)
+                return True
+        match = POLE.match(first)
+        if match:
+            self.open_pole(line, match.group(1))
+            return True
+        return False
+
+    def preamble(self, text):
+        """Title, municipality and decree; anything else before the first sector is ignored."""
+        if (match := self.words["title"].search(text)) and self.plan.year is None:
+            self.plan.year = int(match.group(1))
+        if (match := self.words["municipality"].search(text)) and self.plan.municipality is None:
+            self.plan.municipality = re.sub(r"-\s+", "-", match.group(1)).strip()
+        if self.words["decree"].match(text) and self.plan.decree is None:
+            self.plan.decree = text
+            self.plan.decree_date = self.find_date(text)
+
+    def find_date(self, text):
+        months = "|".join(MONTHS[self.language])
+        match = re.search(rf"(\d{{1,2}})(?:er|e)?\s+({months})\s+(\d{{4}})", text, re.IGNORECASE)
+        if not match:
+            return None
+        month = MONTHS[self.language].index(match.group(2).lower()) + 1
+        return date(int(match.group(3)), month, int(match.group(1)))
+
+    def give_text(self, target, text):
+        if isinstance(target, ParsedSector):
+            target.title = text
+        elif isinstance(target, ParsedGeneral):
+            target.text = text
+        else:
+            target.domain = text
+        self.awaiting = None
+
+    def labelled(self, obj, same_line, rest):
+        text = " ".join(part for part in (same_line.strip(" :"), rest) if part)
+        if text:
+            self.give_text(obj, text)
+        else:
+            self.awaiting = obj
+
+    def open_sector(self, line, match, rest):
+        number = int(match.group(1))
+        if any(s.number == number for s in self.plan.sectors):
+            self.error(line, f"activity sector {number} appears twice")
+        self.sector = ParsedSector(line, number)
+        self.general = self.strategic = None
+        self.plan.sectors.append(self.sector)
+        self.labelled(self.sector, match.group(2), rest)
+
+    def open_general(self, line, match, rest):
+        number, sector_number = int(match.group(1)), int(match.group(2))
+        if self.sector is None or self.sector.number != sector_number:
+            where = f"sector {self.sector.number}" if self.sector else "no sector heading"
+            self.error(line, f"general objective names sector {sector_number} but follows {where}")
+            return
+        self.general = ParsedGeneral(line, number)
+        self.strategic = None
+        self.sector.generals.append(self.general)
+        self.labelled(self.general, match.group(3), rest)
+
+    def open_strategic(self, line, match, rest):
+        if self.general is None:
+            self.error(line, "strategic objective before any general objective heading")
+            return
+        number = int(match.group(1))
+        siblings = [s for g in self.sector.generals for s in g.strategics]
+        if any(s.number == number for s in siblings):
+            self.error(line, f"strategic objective {number} appears twice in sector "
+                             f"{self.sector.number}")
+        self.strategic = ParsedStrategic(line, number)
+        self.general.strategics.append(self.strategic)
+        self.labelled(self.strategic, match.group(2), rest)
+
+    def open_pole(self, line, name):
+        if self.strategic is None:
+            self.error(line, f"POLE {name} before any strategic objective heading")
+        else:
+            self.strategic.pole = name.strip()
+
+    def table(self, block):
+        if self.strategic is None:
+            self.error(block[0][0], "table of operational objectives before any strategic "
+                                    "objective heading")
+            return
+        self.in_table = True
+        self.table_rows(block[1:])
+
+    def table_rows(self, block):
+        for line, raw in block:
+            self.row(line, [clean(cell) for cell in raw.split("\t")])
+
+    def row(self, line, cells):
+        if len(cells) > 3 and any(cells[3:]):
+            self.error(line, f"{len(cells)} columns: expected 3 (objective, expected result, "
+                             "indicator) separated by tabs")
+            return
+        objective, result, indicator = (cells + ["", "", ""])[:3]
+        if objective and not self.row_objective(line, objective, bool(result or indicator)):
+            return
+        objectives = self.strategic.objectives
+        if (result or indicator) and not objectives:
+            self.error(line, "expected result or indicator with no operational objective above it")
+            return
+        if result:
+            objectives[-1].results.append(ParsedResult(line, BULLET.sub("", result)))
+        if indicator:
+            self.row_indicator(line, objectives[-1], BULLET.sub("", indicator))
+
+    def row_objective(self, line, cell, has_more):
+        """A numbered objective opens a new one; an unnumbered cell continues the one above."""
+        match = NUMBERED.match(cell)
+        objectives = self.strategic.objectives
+        if match:
+            number, text = int(match.group(1)), match.group(2).strip()
+            if not text and not has_more:
+                return False  # an empty numbered row, as in sector 2 before it is filled in
+            if any(o.number == number for o in objectives):
+                self.error(line, f"operational objective {number} appears twice in strategic "
+                                 f"objective {self.strategic.number}")
+                return False
+            objectives.append(ParsedOperational(line, number, text))
+            return True
+        if objectives and not has_more:
+            objectives[-1].text = f"{objectives[-1].text} {cell}".strip()
+            return False
+        self.error(line, f"operational objective {_quote(cell)}: expected it to start with its "
+                         "number, as in '1. ...'")
+        return False
+
+    def row_indicator(self, line, objective, text):
+        if not objective.results:
+            objective.results.append(ParsedResult(line, ""))
+        parsed = self.indicator(line, text)
+        if parsed:
+            objective.results[-1].indicators.append(parsed)
+
+    def indicator(self, line, text):
+        yes_no = re.search(rf"[:\s]*{self.words['yes_no'].pattern}\s*\.?\s*$", text, re.I)
+        if yes_no:
+            return ParsedIndicator(line, text[: yes_no.start()].strip(), IndicatorKind.YES_NO, None)
+        at_least = re.search(rf"[:\s]*{self.words['at_least'].pattern}\s*\.?\s*$", text, re.I)
+        if at_least:
+            target = int(at_least.group(1))
+            if target < 1:
+                self.error(line, f"indicator {_quote(text)}: a target of at least {target} "
+                                 "asks for nothing; expected 1 or more")
+                return None
+            return ParsedIndicator(line, text[: at_least.start()].strip(), IndicatorKind.AT_LEAST,
+                                   target)
+        self.error(line, f"indicator {_quote(text)} has no target: expected "
+                         f"{self.words['target']} at its end")
+        return None
+
+    def finish(self):
+        if self.plan.year is None:
+            self.error(1, "no year found: expected a title such as "
+                          + ("'PROJECTPLAN 2023'" if self.language == "nl" else
+                             "'PLAN DE PROJET 2023'"))
+        for sector in self.plan.sectors:
+            for general in sector.generals:
+                if not general.text:
+                    self.error(general.line, "general objective without its text")
+                for strategic in general.strategics:
+                    if not strategic.domain:
+                        self.error(strategic.line, "strategic objective without its domain text")
+
+
+def _quote(text, limit=60):
+    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
