@@ -25,6 +25,7 @@ class Config:
     BABEL_DEFAULT_LOCALE = "nl"
     LANGUAGES = ("nl", "fr")
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+    PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 (a method name, not a password)
 
     @classmethod
     def check(cls):
@@ -52,6 +53,7 @@ class TestingConfig(DevelopmentConfig):
     TESTING = True
     SECRET_KEY = "testing-only-not-secret"  # noqa: S105
     SQLALCHEMY_DATABASE_URI = os.environ.get("VSC_TEST_DATABASE_URL", "sqlite://")
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # noqa: S105 (fast, for tests only)
 
 
 CONFIGS = {

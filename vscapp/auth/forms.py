@@ -6,6 +6,7 @@ from wtforms import BooleanField, EmailField, PasswordField, SelectField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
 from vscapp.auth.services import MIN_PASSWORD_LENGTH, user_by_email
+from vscapp.forms import choices
 from vscapp.permissions import ROLE_LABELS
 
 LANGUAGE_CHOICES = [("nl", "Nederlands"), ("fr", "Français")]
@@ -17,8 +18,8 @@ class LoginForm(FlaskForm):
 
 
 class UserEditForm(FlaskForm):
-    role = SelectField(_l("Role"), choices=list(ROLE_LABELS.items()))
-    language = SelectField(_l("Language"), choices=LANGUAGE_CHOICES)
+    role = SelectField(_l("Role"), choices=choices(ROLE_LABELS.items()))
+    language = SelectField(_l("Language"), choices=choices(LANGUAGE_CHOICES))
     active = BooleanField(_l("Active (may sign in)"))
 
 

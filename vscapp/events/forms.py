@@ -5,10 +5,18 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
-from wtforms.validators import ValidationError
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 
 from vscapp.events.privacy import case_ref_problem, personal_data_in
+from vscapp.forms import choices
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 
@@ -29,7 +37,7 @@ class EventForm(FlaskForm):
     def __init__(self, types, *args, lang="nl", **kwargs):
         super().__init__(*args, **kwargs)
         self.types = {t.code: t for t in types}
-        self.event_type.choices = [(t.code, t.name(lang)) for t in types]
+        self.event_type.choices = choices((t.code, t.name(lang)) for t in types)
 
     @property
     def chosen_type(self):
@@ -84,7 +92,8 @@ class EventTypeForm(FlaskForm):
     name_nl = StringField(_l("Name (Dutch)"), validators=[DataRequired(), Length(max=120)])
     name_fr = StringField(_l("Name (French)"), validators=[DataRequired(), Length(max=120)])
     sector = SelectField(_l("Activity sector"), coerce=int,
-                         choices=[(1, _l("1: municipal projects")), (2, _l("2: police zone"))])
+                         choices=choices([(1, _l("1: municipal projects")),
+                                          (2, _l("2: police zone"))]))
     social_prevention = BooleanField(_l("Social-prevention record (details hidden from the "
                                         "police liaison)"))
     needs_participants = BooleanField(_l("Counts participants"))

@@ -12,6 +12,7 @@ from vscapp.events import services
 from vscapp.events.forms import EventFilterForm, EventForm, EventTypeForm, VoidForm
 from vscapp.events.models import Event, EventType
 from vscapp.extensions import db
+from vscapp.forms import choices
 from vscapp.i18n import current_language
 from vscapp.permissions import permission_required, require
 
@@ -40,8 +41,8 @@ def event_form(obj=None):
 def index():
     types = services.readable_types(current_user)
     filters = EventFilterForm(request.args)
-    filters.event_type.choices = [("", _("All"))] + [
-        (t.code, t.name(current_language())) for t in types]
+    filters.event_type.choices = choices(
+        [("", _("All"))] + [(t.code, t.name(current_language())) for t in types])
     data = filters.data if filters.validate() else {}
     page = db.paginate(services.events_query(types, data), per_page=50, error_out=False)
     year = (data.get("date_from") or date.today()).year

@@ -80,10 +80,10 @@ class ParsedPlan:
 
 
 MONTHS = {
-    "nl": "januari februari maart april mei juni juli augustus september oktober november "
-    "december".split(),
-    "fr": "janvier février mars avril mai juin juillet août septembre octobre novembre "
-    "décembre".split(),
+    "nl": ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
+           "september", "oktober", "november", "december"],
+    "fr": ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+           "septembre", "octobre", "novembre", "décembre"],
 }
 
 VOCABULARY = {
@@ -93,7 +93,8 @@ VOCABULARY = {
         "decree": r"^KB\s+van\b",
         "sector": r"^Activiteitssector\s+(\d+)\s*:?\s*(.*)$",
         "general": r"^Algemene doelstelling\s+(\d+)\s*-\s*Activiteitssector\s+(\d+)\s*:?\s*(.*)$",
-        "strategic": r"^(?:\d+\s*\.?\s*)?Strategische doelstelling\s+(\d+)\s*-\s*Domein\s*:?\s*(.*)$",
+        "strategic": r"^(?:\d+\s*\.?\s*)?Strategische doelstelling\s+(\d+)\s*-\s*Domein\s*:?"
+        r"\s*(.*)$",
         "header": r"^Operationele doelstellingen?\b",
         "yes_no": r"Ja\s*/\s*Nee",
         "at_least": r"(?:>\s*/?\s*=|=\s*>|≥)\s*(?:tot\s+)?(\d+)\s*(?:/|per)\s*jaar",

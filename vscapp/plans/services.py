@@ -123,7 +123,8 @@ def _set(row, values, report, label):
         old = getattr(row, name)
         if old != new:
             setattr(row, name, new)
-            changes[name] = [_plain(old), _plain(new)]
+            if name != "position":  # order follows the document; a shift is not a change
+                changes[name] = [_plain(old), _plain(new)]
     if changes and label not in report.created:
         report.updated[label] = changes
 

@@ -1,0 +1,181 @@
+"""Fixtures: an app on a freshly migrated database per test (SQLite, or PostgreSQL when
+VSC_TEST_DATABASE_URL names one), a client, a CLI runner, account factories and a login helper.
+
+The schema is built once per session by running the migrations, then copied for each test:
+a file copy on SQLite, `CREATE DATABASE ... TEMPLATE` on PostgreSQL.
+"""
+
+import itertools
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from vscapp import create_app
+from vscapp.auth import services as accounts
+from vscapp.extensions import db
+from vscapp.permissions import Role
+
+ROOT = Path(__file__).resolve().parent.parent
+PLAN_2023_NL = ROOT / "plans" / "molenbeek-2023-nl.md"
+DATA = Path(__file__).resolve().parent / "data"
+PASSWORD = "correct horse battery"
+PG_URL = os.environ.get("VSC_TEST_DATABASE_URL")
+
+
+def make_app(url, **extra):
+    return create_app({"SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False, **extra})
+
+
+def migrate(url):
+    app = make_app(url)
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+
+
+class SqliteDatabases:
+    def __init__(self, folder):
+        self.folder = folder
+        self.template = folder / "template.db"
+        self.counter = itertools.count()
+        migrate(f"sqlite:///{self.template}")
+
+    def new(self):
+        path = self.folder / f"test-{next(self.counter)}.db"
+        shutil.copyfile(self.template, path)
+        return f"sqlite:///{path}"
+
+    def drop(self, url):
+        Path(make_url(url).database).unlink(missing_ok=True)
+
+
+class PostgresDatabases:
+    def __init__(self, url):
+        self.url = make_url(url)
+        self.admin = create_engine(self.url, isolation_level="AUTOCOMMIT")
+        self.prefix = f"vsc_test_{os.getpid()}"
+        self.counter = itertools.count()
+        self.template = f"{self.prefix}_template"
+        self._execute(f'DROP DATABASE IF EXISTS "{self.template}"',
+                      f'CREATE DATABASE "{self.template}"')
+        migrate(self._url(self.template))
+
+    def _url(self, name):
+        return self.url.set(database=name).render_as_string(hide_password=False)
+
+    def _execute(self, *statements):
+        with self.admin.connect() as conn:
+            for statement in statements:
+                conn.execute(text(statement))
+
+    def new(self):
+        name = f"{self.prefix}_{next(self.counter)}"
+        self._execute(f'CREATE DATABASE "{name}" TEMPLATE "{self.template}"')
+        return self._url(name)
+
+    def drop(self, url):
+        self._execute(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)')
+
+    def close(self):
+        self._execute(f'DROP DATABASE IF EXISTS "{self.template}" WITH (FORCE)')
+        self.admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def databases(tmp_path_factory):
+    if PG_URL:
+        factory = PostgresDatabases(PG_URL)
+        yield factory
+        factory.close()
+    else:
+        yield SqliteDatabases(tmp_path_factory.mktemp("db"))
+
+
+@pytest.fixture
+def database_url(databases):
+    url = databases.new()
+    yield url
+    databases.drop(url)
+
+
+@pytest.fixture
+def app(database_url):
+    app = make_app(database_url)
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def csrf_app(database_url):
+    """An app with CSRF protection on, as in production."""
+    app = make_app(database_url, WTF_CSRF_ENABLED=True)
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def make_user(app):
+    counter = itertools.count()
+
+    def make(role=Role.OFFICER, email=None, password=PASSWORD, language="nl", active=True):
+        email = email or f"{Role(role).value}{next(counter)}@example.test"
+        user = accounts.create_user(email, role, password, language)
+        user.active = active
+        db.session.commit()
+        return user
+
+    return make
+
+
+def login(client, user, password=PASSWORD):
+    response = client.post("/login", data={"email": user.email, "password": password})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return response
+
+
+@pytest.fixture
+def as_role(client, make_user):
+    """Sign the test client in with a new account of the given role; returns the account."""
+
+    def sign_in(role):
+        user = make_user(role)
+        login(client, user)
+        return user
+
+    return sign_in
+
+
+@pytest.fixture
+def plan_2023(app):
+    from vscapp.plans.parser import parse_plan
+    from vscapp.plans.services import import_plan
+
+    import_plan(parse_plan(PLAN_2023_NL.read_text(encoding="utf-8")))
+    db.session.commit()
+    from vscapp.plans.services import plan_for_year
+
+    return plan_for_year(2023)
+
+
+def csrf_token(html):
+    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)

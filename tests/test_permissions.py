@@ -1,0 +1,75 @@
+"""The access matrix: every route, for every role and for an anonymous visitor."""
+
+import pytest
+from conftest import login
+from factories import event_type, make_event
+
+from vscapp.permissions import Role
+
+ANON, OFFICER, COORD, LIAISON = "anonymous", Role.OFFICER, Role.COORDINATOR, Role.LIAISON
+ALL = {OFFICER: 200, COORD: 200, LIAISON: 200}
+COORD_ONLY = {OFFICER: 403, COORD: 200, LIAISON: 403}
+
+# (method, path, endpoint, {role: status}); anonymous visitors are always sent to sign-in,
+# except where the row says otherwise.
+MATRIX = [
+    ("GET", "/", "main.home", ALL),
+    ("GET", "/login", "auth.login", {ANON: 200, OFFICER: 302, COORD: 302, LIAISON: 302}),
+    ("POST", "/logout", "auth.logout", {OFFICER: 302, COORD: 302, LIAISON: 302}),
+    ("GET", "/plans/", "plans.index", {OFFICER: 302, COORD: 302, LIAISON: 302}),
+    ("GET", "/plans/2023", "plans.show", ALL),
+    ("GET", "/events/", "events.index", ALL),
+    ("GET", "/events/new", "events.new", ALL),
+    ("GET", "/events/{social}", "events.show", {OFFICER: 200, COORD: 200, LIAISON: 403}),
+    ("GET", "/events/{police}", "events.show", ALL),
+    ("GET", "/events/{sector2}", "events.show", {OFFICER: 403, COORD: 200, LIAISON: 200}),
+    ("GET", "/events/{social}/edit", "events.edit", {OFFICER: 200, COORD: 200, LIAISON: 403}),
+    ("GET", "/events/{police}/edit", "events.edit", ALL),
+    ("GET", "/events/{sector2}/edit", "events.edit", {OFFICER: 403, COORD: 200, LIAISON: 200}),
+    ("POST", "/events/{social}/void", "events.void", {OFFICER: 400, COORD: 400, LIAISON: 403}),
+    ("POST", "/events/{sector2}/void", "events.void", {OFFICER: 403, COORD: 400, LIAISON: 400}),
+    ("GET", "/events/types", "events.types", COORD_ONLY),
+    ("GET", "/events/types/new", "events.new_type", COORD_ONLY),
+    ("GET", "/events/types/{type}", "events.edit_type", COORD_ONLY),
+    ("GET", "/users/", "users.index", COORD_ONLY),
+    ("GET", "/users/new", "users.new", COORD_ONLY),
+    ("GET", "/users/{user}", "users.edit", COORD_ONLY),
+    ("GET", "/audit/", "audit.index", COORD_ONLY),
+]
+
+
+@pytest.fixture
+def world(app, make_user, plan_2023):
+    officer, liaison = make_user(OFFICER), make_user(LIAISON)
+    return {
+        "social": make_event("individual_consultation", officer).id,
+        "police": make_event("police_contact", liaison).id,
+        "sector2": make_event("threat_analysis", liaison).id,
+        "type": event_type("project").id,
+        "user": officer.id,
+    }
+
+
+@pytest.mark.parametrize("role", [ANON, OFFICER, COORD, LIAISON])
+@pytest.mark.parametrize(("method", "path", "endpoint", "expected"), MATRIX,
+                         ids=[f"{m} {p}" for m, p, _, _ in MATRIX])
+def test_access(client, make_user, world, role, method, path, endpoint, expected):
+    if role != ANON:
+        login(client, make_user(role))
+    response = client.open(path.format(**world), method=method)
+    if role == ANON and ANON not in expected:
+        assert response.status_code == 302
+        assert response.headers["Location"].startswith("/login")
+    else:
+        assert response.status_code == expected[role]
+
+
+def test_the_matrix_covers_every_route(app):
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules() if rule.endpoint != "static"}
+    assert endpoints == {endpoint for _, _, endpoint, _ in MATRIX}
+
+
+def test_every_view_declares_its_permission(app):
+    for endpoint, view in app.view_functions.items():
+        if endpoint != "static":
+            assert getattr(view, "permission", None), f"{endpoint} declares no permission"
