@@ -23,6 +23,8 @@ class Config:
     PERMANENT_SESSION_LIFETIME = 8 * 3600
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     BABEL_DEFAULT_LOCALE = "nl"
+    # WTForms' own messages follow once vscapp's catalogues exist, so no page mixes languages.
+    WTF_I18N_ENABLED = False
     LANGUAGES = ("nl", "fr")
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
     PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 (a method name, not a password)

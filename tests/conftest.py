@@ -12,6 +12,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from flask import g
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
@@ -28,8 +30,24 @@ PASSWORD = "correct horse battery"
 PG_URL = os.environ.get("VSC_TEST_DATABASE_URL")
 
 
+class IsolatedClient(FlaskClient):
+    """A test client whose every request starts with an empty `g`, as in production.
+
+    The tests keep one app context open around all their requests (so they can use db.session
+    between them), and Flask reuses it for each request: without this, the signed-in user and
+    the locale cached in `g` would leak from one request, or one client, to the next.
+    """
+
+    def open(self, *args, **kwargs):
+        for key in list(g):
+            g.pop(key)
+        return super().open(*args, **kwargs)
+
+
 def make_app(url, **extra):
-    return create_app({"SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False, **extra})
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False, **extra})
+    app.test_client_class = IsolatedClient
+    return app
 
 
 def migrate(url):

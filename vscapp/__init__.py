@@ -31,9 +31,12 @@ def register_config(app, config):
         if hasattr(config, "check"):
             config.check()
         app.config.from_object(config)
-    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+    url = app.config.get("SQLALCHEMY_DATABASE_URI")
+    if not url:
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
-        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path) / 'vsc.db'}"
+        url = f"sqlite:///{Path(app.instance_path) / 'vsc.db'}"
+    # psycopg 3 is the driver we ship; a plain postgresql:// URL would ask for psycopg2.
+    app.config["SQLALCHEMY_DATABASE_URI"] = url.replace("postgresql://", "postgresql+psycopg://", 1)
 
 
 def register_extensions(app):

@@ -26,7 +26,8 @@ class UserEditForm(FlaskForm):
 class UserCreateForm(UserEditForm):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
     password = PasswordField(_l("Initial password"), validators=[
-        DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200)])
+        DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200,
+                               message=_l("Use at least %(min)d characters, at most %(max)d."))])
     confirm = PasswordField(_l("Repeat the password"), validators=[
         EqualTo("password", message=_l("The two passwords differ."))])
 

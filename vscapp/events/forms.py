@@ -23,7 +23,7 @@ DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 
 class EventForm(FlaskForm):
     event_type = SelectField(_l("Activity"), validators=[DataRequired()])
-    occurred_on = DateField(_l("Date"), format=DATE_FORMATS, validators=[DataRequired()])
+    occurred_on = DateField(_l("Date"), format=DATE_FORMATS, validators=[InputRequired()])
     quantity = IntegerField(_l("Quantity"), default=1,
                             validators=[InputRequired(), NumberRange(min=1, max=1000)])
     participants = IntegerField(_l("Participants"),
@@ -44,20 +44,27 @@ class EventForm(FlaskForm):
         return self.types.get(self.event_type.data)
 
     def validate_occurred_on(self, field):
+        if field.data is None:
+            return  # unreadable: DateField has said so already
         if field.data > date.today():
             raise ValidationError(_l("An activity cannot be recorded in the future."))
         if field.data.year < 2000:
             raise ValidationError(_l("Give a date from 2000 on."))
 
-    def validate_participants(self, field):
-        event_type = self.chosen_type
-        if event_type is None:
-            return
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        return self._participants_fit_the_type() and valid
+
+    def _participants_fit_the_type(self):
+        """Checked here, not in validate_participants: Optional() skips an empty field."""
+        event_type, field = self.chosen_type, self.participants
+        if event_type is None or field.errors:
+            return True
         if event_type.needs_participants and field.data is None:
-            raise ValidationError(_l("Give the number of participants of this activity."))
-        if not event_type.needs_participants and field.data is not None:
-            raise ValidationError(_l("This activity does not count participants: leave it "
-                                     "empty."))
+            field.errors.append(_l("Give the number of participants of this activity."))
+        elif not event_type.needs_participants and field.data is not None:
+            field.errors.append(_l("This activity does not count participants: leave it empty."))
+        return not field.errors
 
     def validate_note(self, field):
         found = personal_data_in(field.data)

@@ -1,0 +1,88 @@
+"""`vsc events import FILE.csv`: all rows or none, and a report of every bad row."""
+
+from sqlalchemy import func, select
+
+from vscapp.audit.models import AuditEntry
+from vscapp.events.models import Event
+from vscapp.extensions import db
+
+
+def run_import(runner, tmp_path, text, user):
+    path = tmp_path / "register.csv"
+    path.write_text(text, encoding="utf-8")
+    return runner.invoke(args=["events", "import", str(path), "--as", user.email])
+
+
+def count():
+    return db.session.scalar(select(func.count(Event.id)))
+
+
+def test_a_good_register_is_imported_whole(runner, tmp_path, make_user):
+    officer = make_user("officer")
+    text = ("date,type,quantity,participants,note,case_ref\n"
+            "2023-01-10,individual_consultation,,,,RAD-1\n"
+            "2023-02-14,awareness_session,1,23,Leerkrachten secundair,\n"
+            "15/03/2023,project,2,,,\n")
+    result = run_import(runner, tmp_path, text, officer)
+    assert result.exit_code == 0, result.output
+    assert "Imported 3 activities" in result.output
+    events = db.session.scalars(select(Event).order_by(Event.occurred_on)).all()
+    assert [(e.event_type.code, e.quantity, e.participants) for e in events] == [
+        ("individual_consultation", 1, None), ("awareness_session", 1, 23), ("project", 2, None)]
+    assert all(e.created_by_id == officer.id for e in events)
+    assert db.session.scalar(select(func.count(AuditEntry.id)).where(
+        AuditEntry.action == "event.create")) == 3
+
+
+def test_semicolons_as_excel_writes_them_in_belgium(runner, tmp_path, make_user):
+    text = "date;type;quantity\n2023-01-10;individual_consultation;4\n"
+    result = run_import(runner, tmp_path, text, make_user("officer"))
+    assert result.exit_code == 0, result.output
+    assert db.session.scalar(select(Event.quantity)) == 4
+
+
+def test_bad_rows_are_all_reported_and_nothing_is_stored(runner, tmp_path, make_user):
+    text = ("date,type,quantity,participants,note\n"
+            "2023-01-10,individual_consultation,1,,\n"
+            "2023-13-01,individual_consultation,1,,\n"
+            "2023-01-11,unknown_type,1,,\n"
+            "2023-01-12,awareness_session,1,,\n"
+            "2023-01-13,individual_consultation,0,,\n"
+            "2023-01-14,individual_consultation,1,,Mail to a.b@example.be\n"
+            "2023-01-15,threat_analysis,1,,\n")
+    result = run_import(runner, tmp_path, text, make_user("officer"))
+    assert result.exit_code == 1
+    out = result.output
+    assert "row 3, column date: Not a valid date value." in out
+    assert "row 4, column type: Not a valid choice." in out
+    assert "row 5, column participants: Give the number of participants" in out
+    assert "row 6, column quantity: Number must be between 1 and 1000." in out
+    assert "row 7, column note: The note seems to hold an e-mail address" in out
+    assert "row 8, column type: officer0@example.test may not record this type" in out
+    assert "row 2," not in out
+    assert "6 error(s); nothing was imported" in out
+    assert count() == 0
+
+
+def test_header_problems_are_reported(runner, tmp_path, make_user):
+    result = run_import(runner, tmp_path, "when,kind,name\n2023-01-01,x,Jan\n",
+                        make_user("officer"))
+    assert result.exit_code == 1
+    assert "row 1, column when: unknown column" in result.output
+    assert "row 1, column name: unknown column" in result.output
+    assert "row 1, column date: required column is missing" in result.output
+    assert count() == 0
+
+
+def test_an_empty_register_is_refused(runner, tmp_path, make_user):
+    result = run_import(runner, tmp_path, "date,type\n", make_user("officer"))
+    assert result.exit_code == 1
+    assert "the file has no rows" in result.output
+
+
+def test_an_unknown_account_is_refused(runner, tmp_path):
+    path = tmp_path / "r.csv"
+    path.write_text("date,type\n2023-01-01,project\n", encoding="utf-8")
+    result = runner.invoke(args=["events", "import", str(path), "--as", "nobody@x.test"])
+    assert result.exit_code == 1
+    assert "no active account nobody@x.test" in result.output
