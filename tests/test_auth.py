@@ -1,9 +1,9 @@
 """Signing in and out: hashed passwords, one message for every failure, safe `next`, CSRF."""
 
 import pytest
-from conftest import PASSWORD, csrf_token, login
 from sqlalchemy import select
 
+from conftest import PASSWORD, csrf_token, login
 from vscapp.audit.models import AuditEntry
 from vscapp.auth.models import User
 from vscapp.extensions import db

@@ -1,9 +1,9 @@
 """The access matrix: every route, for every role and for an anonymous visitor."""
 
 import pytest
+
 from conftest import login
 from factories import event_type, make_event
-
 from vscapp.permissions import Role
 
 ANON, OFFICER, COORD, LIAISON = "anonymous", Role.OFFICER, Role.COORDINATOR, Role.LIAISON

@@ -4,9 +4,9 @@ errors that name their line, and the JSON export."""
 import json
 
 import pytest
-from conftest import DATA, PLAN_2023_NL
 from sqlalchemy import func, select
 
+from conftest import DATA, PLAN_2023_NL
 from vscapp.audit.models import AuditEntry
 from vscapp.extensions import db
 from vscapp.plans.models import Indicator, NodeKind, PlanNode
