@@ -61,9 +61,10 @@ def register_blueprints(app):
     from vscapp.events.routes import bp as events_bp
     from vscapp.main import bp as main_bp
     from vscapp.plans.routes import bp as plans_bp
+    from vscapp.targets.routes import bp as targets_bp
     from vscapp.users.routes import bp as users_bp
 
-    for bp in (main_bp, auth_bp, plans_bp, events_bp, users_bp, audit_bp):
+    for bp in (main_bp, auth_bp, plans_bp, events_bp, users_bp, audit_bp, targets_bp):
         app.register_blueprint(bp)
 
 
@@ -71,8 +72,9 @@ def register_commands(app):
     from vscapp.auth.cli import demo_cli, users_cli
     from vscapp.events.cli import events_cli
     from vscapp.plans.cli import plan_cli
+    from vscapp.targets.cli import evaluate_command, rules_cli
 
-    for group in (plan_cli, users_cli, events_cli, demo_cli):
+    for group in (plan_cli, users_cli, events_cli, demo_cli, rules_cli, evaluate_command):
         app.cli.add_command(group)
 
 

@@ -33,6 +33,8 @@ GRANTS = {
     "event_types.manage": frozenset({Role.COORDINATOR}),
     "users.manage": frozenset({Role.COORDINATOR}),
     "audit.view": frozenset({Role.COORDINATOR}),
+    "rules.manage": frozenset({Role.COORDINATOR}),
+    "targets.view": EVERYONE,
 }
 
 

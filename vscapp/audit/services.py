@@ -32,7 +32,7 @@ def record(action, entity, *, before=None, after=None, reason=None, actor=None):
         db.session.flush()
     entry = AuditEntry(
         actor_id=getattr(actor, "id", None),
-        actor_label=getattr(actor, "email", None) or f"cli:{_os_user()}",
+        actor_label=actor_label(actor),
         action=action,
         entity_type=type(entity).__name__,
         entity_id=str(entity.id),
@@ -42,6 +42,11 @@ def record(action, entity, *, before=None, after=None, reason=None, actor=None):
     )
     db.session.add(entry)
     return entry
+
+
+def actor_label(actor):
+    """How an actor is named in the trail: the account's e-mail, or the OS user of the CLI."""
+    return getattr(actor, "email", None) or f"cli:{_os_user()}"
 
 
 def _current_actor():

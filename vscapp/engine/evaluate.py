@@ -1,0 +1,87 @@
+"""Evaluation: from aggregated event counts to a status per indicator, with its explanation."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from vscapp.engine import durable_engine
+from vscapp.engine.pace import days_left, expected_share
+
+
+@dataclass(frozen=True)
+class Totals:
+    """What the SQL aggregate gives per activity type: sum of quantity, of participants."""
+
+    quantity: int = 0
+    participants: int = 0
+
+
+@dataclass(frozen=True)
+class IndicatorStatus:
+    code: str
+    measure: str
+    value: int
+    target: int
+    expected: float
+    status: str
+    needed: int
+    days_left: int
+    due: date
+
+    def as_dict(self):
+        return {"code": self.code, "measure": self.measure, "value": self.value,
+                "target": self.target, "expected": self.expected, "status": self.status,
+                "needed": self.needed, "days_left": self.days_left, "due": self.due.isoformat(),
+                "explanation": self.explanation()}
+
+    def explanation(self):
+        """Plain words: where it stands and what is still needed."""
+        if self.status == "met":
+            return f"{self.value} of {self.target}: met"
+        if self.measure == "milestone":
+            when = f"due {self.due.isoformat()}"
+            return f"not reached yet; {when}" if self.days_left else f"not reached; was {when}"
+        head = f"{self.value} of {self.target}, {self.expected:g} expected by now"
+        if self.days_left == 0:
+            return f"{head}; {self.needed} short at the end of the period"
+        return f"{head}; {self.needed} more in {self.days_left} days"
+
+
+def value_of(rule, totals):
+    """The indicator's value from the per-type totals."""
+    rows = [totals.get(code, Totals()) for code in rule.events]
+    if rule.measure == "milestone":
+        return 1 if any(row.quantity > 0 for row in rows) else 0
+    if rule.measure == "sum" and rule.field == "participants":
+        return sum(row.participants for row in rows)
+    return sum(row.quantity for row in rows)
+
+
+def build_facts(ruleset, totals, as_of):
+    """One fact per indicator, and the band groups the compiled rules need."""
+    groups, facts = {}, []
+    for rule in ruleset.indicators:
+        bands = (rule.bands.on_track, rule.bands.at_risk)
+        group = groups.setdefault(bands, f"g{len(groups)}")
+        expected = rule.target * expected_share(rule, ruleset.start, ruleset.end, as_of)
+        facts.append({"code": rule.code, "group": group,
+                      "value": durable_engine.plain_number(value_of(rule, totals)),
+                      "target": rule.target,
+                      "expected": durable_engine.plain_number(expected)})
+    return {name: bands for bands, name in groups.items()}, facts
+
+
+def evaluate(ruleset, totals, as_of):
+    """A status per indicator of `ruleset` at `as_of`; `totals` maps type code -> Totals."""
+    bands_by_group, facts = build_facts(ruleset, totals, as_of)
+    found = durable_engine.statuses(durable_engine.compile_ruleset(bands_by_group), facts)
+    left = days_left(ruleset.end, as_of)
+    results = []
+    for rule, fact in zip(ruleset.indicators, facts, strict=True):
+        value = int(fact["value"])
+        results.append(IndicatorStatus(
+            code=rule.code, measure=rule.measure, value=value, target=rule.target,
+            expected=round(float(fact["expected"]), 1), status=found[rule.code],
+            needed=max(0, rule.target - value),
+            days_left=days_left(rule.due, as_of) if rule.pace == "due" else left,
+            due=rule.due or ruleset.end))
+    return results

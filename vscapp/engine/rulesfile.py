@@ -1,0 +1,437 @@
+"""Reading and validating a yearly rules file (YAML) into a RuleSet.
+
+Nothing reaches the engine unless it passes here: every error is reported with its place
+(line and column, and the key path), and the vocabulary (indicator codes, event types,
+accounts) comes from the caller, so a file is checked against the plan it is for.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import yaml
+
+MAX_BYTES = 256 * 1024
+MAX_DEPTH = 8
+MAX_INDICATORS = 1000
+MEASURES = ("count", "sum", "milestone")
+PACES = ("even", "due", "quarterly")
+SUM_FIELDS = ("participants", "quantity")
+ALERT_STATUSES = ("at_risk", "off_target")
+ROLES = ("officer", "coordinator", "liaison")
+DEFAULT_BANDS = {"on_track": 0.9, "at_risk": 0.6}
+TOP_KEYS = {"year", "decree", "period", "bands", "alerts", "indicators"}
+INDICATOR_KEYS = {"measure", "events", "field", "target", "pace", "due", "quarters", "bands",
+                  "alerts", "note"}
+
+
+@dataclass(frozen=True)
+class Bands:
+    on_track: float
+    at_risk: float
+
+
+@dataclass(frozen=True)
+class IndicatorRule:
+    code: str
+    measure: str
+    events: tuple[str, ...]
+    target: int
+    pace: str
+    field: str | None = None
+    due: date | None = None
+    quarters: tuple[float, ...] | None = None
+    bands: Bands = Bands(**DEFAULT_BANDS)
+    alerts: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def recipients(self, status):
+        return dict(self.alerts).get(status, ())
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    year: int
+    decree: str
+    start: date
+    end: date
+    indicators: tuple[IndicatorRule, ...]
+
+
+@dataclass(frozen=True)
+class RuleError:
+    line: int | None
+    column: int | None
+    path: str
+    message: str
+
+    def __str__(self):
+        where = f"line {self.line}, column {self.column}" if self.line else "file"
+        return f"{where} ({self.path}): {self.message}" if self.path else f"{where}: {self.message}"
+
+
+@dataclass
+class Vocabulary:
+    """What a rules file may name: the plan's indicators (code -> kind), event types, accounts."""
+
+    indicators: dict[str, str] = field(default_factory=dict)
+    event_types: set[str] = field(default_factory=set)
+    accounts: set[str] = field(default_factory=set)
+    year: int | None = None
+
+
+class RulesFileError(ValueError):
+    def __init__(self, errors):
+        self.errors = errors
+        super().__init__("\n".join(str(e) for e in errors))
+
+
+class _Marked(dict):
+    """A mapping that remembers where it and each of its keys stand in the file."""
+
+    mark = None
+    key_marks: dict
+
+
+class _Loader(yaml.SafeLoader):
+    """Safe YAML that refuses duplicate keys and keeps the position of every mapping key."""
+
+
+def _construct_mapping(loader, node):
+    mapping = _Marked()
+    mapping.mark, mapping.key_marks = node.start_mark, {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if not isinstance(key, str | int | date):
+            raise yaml.constructor.ConstructorError(None, None, "a key must be a plain word",
+                                                    key_node.start_mark)
+        key = str(key)
+        if key in mapping:
+            raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r}",
+                                                    key_node.start_mark)
+        mapping[key] = loader.construct_object(value_node, deep=True)
+        mapping.key_marks[key] = value_node.start_mark
+    return mapping
+
+
+_Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+
+
+def load_yaml(text):
+    """The document as Python values with marks; raise RulesFileError on unsafe or bad YAML."""
+    if len(text.encode("utf-8")) > MAX_BYTES:
+        raise RulesFileError([RuleError(None, None, "", f"the file is larger than "
+                                        f"{MAX_BYTES // 1024} KiB")])
+    try:
+        depth = 0
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                raise _at(event.start_mark, "", "anchors and aliases (& and *) are not allowed")
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise _at(event.start_mark, "", f"nested deeper than {MAX_DEPTH} levels")
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 (_Loader is a SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        message = exc.problem or exc.context or "invalid YAML"
+        raise _at(mark, "", f"YAML syntax: {message}") from None
+
+
+def _at(mark, path, message):
+    line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
+    return RulesFileError([RuleError(line, column, path, message)])
+
+
+def parse_rules(text, vocabulary=None):
+    """Validate a rules file and return its RuleSet; raise RulesFileError listing every error."""
+    document = load_yaml(text)
+    checker = _Checker(vocabulary or Vocabulary())
+    ruleset = checker.document(document)
+    if checker.errors:
+        raise RulesFileError(checker.errors)
+    return ruleset
+
+
+class _Checker:
+    def __init__(self, vocabulary):
+        self.vocabulary = vocabulary
+        self.errors = []
+
+    def error(self, mapping, key, path, message):
+        mark = None
+        if isinstance(mapping, _Marked):
+            mark = mapping.key_marks.get(key, mapping.mark) if key is not None else mapping.mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
+        self.errors.append(RuleError(line, column, path, message))
+
+    def keys(self, mapping, allowed, required, path):
+        for key in mapping:
+            if key not in allowed:
+                self.error(mapping, key, _join(path, key),
+                           f"unknown key; expected one of {', '.join(sorted(allowed))}")
+        for key in required:
+            if key not in mapping:
+                self.error(mapping, None, path, f"missing key {key!r}")
+
+    def document(self, doc):
+        if not isinstance(doc, dict):
+            self.errors.append(RuleError(1, 1, "", "expected a mapping with year, decree, period "
+                                                   "and indicators"))
+            return None
+        self.keys(doc, TOP_KEYS, ("year", "decree", "period", "indicators"), "")
+        year = self.year(doc)
+        decree = doc.get("decree")
+        if "decree" in doc and (not isinstance(decree, str) or not decree.strip()):
+            self.error(doc, "decree", "decree", "expected the decree's reference as text")
+        start, end = self.period(doc, year)
+        bands = self.bands(doc, "bands", "bands", Bands(**DEFAULT_BANDS))
+        alerts = self.alerts(doc, "alerts", "alerts", ())
+        indicators = self.indicators(doc, year, start, end, bands, alerts)
+        if self.errors:
+            return None
+        return RuleSet(year, decree.strip(), start, end, tuple(indicators))
+
+    def year(self, doc):
+        year = doc.get("year")
+        if "year" not in doc:
+            return None
+        if not _is_int(year) or not 2000 <= year <= 2100:
+            self.error(doc, "year", "year", "expected a year such as 2023")
+            return None
+        expected = self.vocabulary.year
+        if expected is not None and year != expected:
+            self.error(doc, "year", "year", f"this file is for {year}, not for {expected}")
+        return year
+
+    def period(self, doc, year):
+        period = doc.get("period")
+        if "period" not in doc:
+            return None, None
+        if not isinstance(period, dict):
+            self.error(doc, "period", "period", "expected start: and end: dates")
+            return None, None
+        self.keys(period, {"start", "end"}, ("start", "end"), "period")
+        start, end = period.get("start"), period.get("end")
+        for key, value in (("start", start), ("end", end)):
+            if key in period and not isinstance(value, date):
+                self.error(period, key, f"period.{key}", "expected a date as YYYY-MM-DD")
+            elif key in period and year and value.year != year:
+                self.error(period, key, f"period.{key}", f"{value} is outside {year}")
+        if isinstance(start, date) and isinstance(end, date) and start >= end:
+            self.error(period, "end", "period.end", "the period must end after it starts")
+        if isinstance(start, date) and isinstance(end, date):
+            return start, end
+        return None, None
+
+    def bands(self, mapping, key, path, default):
+        if key not in mapping:
+            return default
+        bands = mapping[key]
+        if not isinstance(bands, dict):
+            self.error(mapping, key, path, "expected on_track: and at_risk: shares")
+            return default
+        self.keys(bands, {"on_track", "at_risk"}, ("on_track", "at_risk"), path)
+        values = {}
+        for name in ("on_track", "at_risk"):
+            value = bands.get(name)
+            if name in bands and (not _is_number(value) or not 0 < value <= 1):
+                self.error(bands, name, f"{path}.{name}",
+                           "expected a share of the expected pace, above 0 and at most 1")
+            elif name in bands:
+                values[name] = round(float(value), 4)
+        if len(values) == 2 and values["at_risk"] >= values["on_track"]:
+            self.error(bands, "at_risk", f"{path}.at_risk",
+                       "bands out of order: at_risk must be below on_track")
+        return Bands(**values) if len(values) == 2 else default
+
+    def alerts(self, mapping, key, path, default):
+        if key not in mapping:
+            return default
+        alerts = mapping[key]
+        if not isinstance(alerts, dict):
+            self.error(mapping, key, path, "expected at_risk: and/or off_target: lists")
+            return default
+        self.keys(alerts, set(ALERT_STATUSES), (), path)
+        result = []
+        for status in ALERT_STATUSES:
+            if status not in alerts:
+                continue
+            recipients = alerts[status]
+            if not isinstance(recipients, list):
+                self.error(alerts, status, f"{path}.{status}", "expected a list of roles or "
+                                                               "e-mail addresses")
+                continue
+            for recipient in recipients:
+                self.recipient(alerts, status, f"{path}.{status}", recipient)
+            if len(set(map(str, recipients))) != len(recipients):
+                self.error(alerts, status, f"{path}.{status}", "a recipient appears twice")
+            result.append((status, tuple(str(r) for r in recipients)))
+        return tuple(result)
+
+    def recipient(self, alerts, status, path, recipient):
+        if recipient in ROLES:
+            return
+        if isinstance(recipient, str) and "@" in recipient:
+            accounts = self.vocabulary.accounts
+            if accounts and recipient.lower() not in accounts:
+                self.error(alerts, status, path, f"no active account {recipient}")
+            return
+        self.error(alerts, status, path, f"{recipient!r}: expected a role "
+                                         f"({', '.join(ROLES)}) or an account's e-mail address")
+
+    def indicators(self, doc, year, start, end, bands, alerts):
+        indicators = doc.get("indicators")
+        if "indicators" not in doc:
+            return []
+        if not isinstance(indicators, dict) or not indicators:
+            self.error(doc, "indicators", "indicators", "expected a mapping of indicator codes")
+            return []
+        if len(indicators) > MAX_INDICATORS:
+            self.error(doc, "indicators", "indicators", f"more than {MAX_INDICATORS} indicators")
+            return []
+        known = self.vocabulary.indicators
+        rules = []
+        for code, spec in indicators.items():
+            path = f"indicators.{code}"
+            if known and code not in known:
+                self.error(indicators, code, path, f"no indicator {code} in the plan of {year}")
+            if not isinstance(spec, dict):
+                self.error(indicators, code, path, "expected measure:, events:, target:, pace:")
+                continue
+            rule = _IndicatorChecker(self, code, spec, path, (start, end), known.get(code)).check(
+                bands, alerts)
+            if rule:
+                rules.append(rule)
+        return rules
+
+
+class _IndicatorChecker:
+    def __init__(self, checker, code, spec, path, period, plan_kind):
+        self.checker, self.code, self.spec, self.path = checker, code, spec, path
+        self.start, self.end = period
+        self.plan_kind = plan_kind
+
+    def error(self, key, message):
+        self.checker.error(self.spec, key, _join(self.path, key), message)
+
+    def check(self, bands, alerts):
+        spec = self.spec
+        self.checker.keys(spec, INDICATOR_KEYS, ("measure", "events"), self.path)
+        measure = spec.get("measure")
+        if "measure" in spec and measure not in MEASURES:
+            self.error("measure", f"expected one of {', '.join(MEASURES)}")
+            return None
+        events = self.events()
+        target = self.target(measure)
+        field_name = self.field(measure)
+        pace, due, quarters = self.pace(measure)
+        own_bands = self.checker.bands(spec, "bands", _join(self.path, "bands"), bands)
+        own_alerts = self.checker.alerts(spec, "alerts", _join(self.path, "alerts"), alerts)
+        if None in (measure, events, target, pace):
+            return None
+        return IndicatorRule(self.code, measure, events, target, pace, field_name, due, quarters,
+                             own_bands, own_alerts)
+
+    def events(self):
+        events = self.spec.get("events")
+        if "events" not in self.spec:
+            return None
+        if isinstance(events, str):
+            events = [events]
+        if not isinstance(events, list) or not events or not all(isinstance(e, str)
+                                                                 for e in events):
+            self.error("events", "expected a list of activity type codes")
+            return None
+        known = self.checker.vocabulary.event_types
+        for event in events:
+            if known and event not in known:
+                self.error("events", f"no activity type {event!r}")
+        if len(set(events)) != len(events):
+            self.error("events", "an activity type appears twice")
+        return tuple(events)
+
+    def target(self, measure):
+        target = self.spec.get("target")
+        if measure == "milestone":
+            if "target" in self.spec and target is not True:
+                self.error("target", "a milestone's target is yes (true), or leave it out")
+            if self.plan_kind == "at_least":
+                self.error("measure", "the plan counts this indicator (at least N): use count "
+                                      "or sum")
+            return 1
+        if "target" not in self.spec:
+            self.error(None, "missing key 'target'")
+            return None
+        if not _is_int(target) or target < 1:
+            self.error("target", "expected a whole number of at least 1")
+            return None
+        if self.plan_kind == "yes_no":
+            self.error("measure", "the plan asks yes or no for this indicator: use milestone")
+        return target
+
+    def field(self, measure):
+        value = self.spec.get("field")
+        if measure == "sum":
+            if value not in SUM_FIELDS:
+                self.error("field" if "field" in self.spec else None,
+                           f"a sum needs field: one of {', '.join(SUM_FIELDS)}")
+            return value
+        if "field" in self.spec:
+            self.error("field", "only a sum takes a field")
+        return None
+
+    def pace(self, measure):
+        spec = self.spec
+        pace = spec.get("pace", "due" if measure == "milestone" else "even")
+        if pace not in PACES:
+            self.error("pace", f"expected one of {', '.join(PACES)}")
+            return None, None, None
+        if measure == "milestone" and pace != "due":
+            self.error("pace", "a milestone is reached by a date: use pace: due")
+        due = self.due(pace)
+        quarters = self.quarters(pace)
+        return pace, due, quarters
+
+    def due(self, pace):
+        spec = self.spec
+        if pace != "due":
+            if "due" in spec:
+                self.error("due", "only pace: due takes a due date")
+            return None
+        due = spec.get("due", self.end)
+        if not isinstance(due, date):
+            self.error("due", "expected a date as YYYY-MM-DD")
+            return None
+        if self.start and self.end and not self.start <= due <= self.end:
+            self.error("due", f"{due} is outside the period {self.start} to {self.end}")
+        return due
+
+    def quarters(self, pace):
+        spec = self.spec
+        if pace != "quarterly":
+            if "quarters" in spec:
+                self.error("quarters", "only pace: quarterly takes quarters")
+            return None
+        quarters = spec.get("quarters")
+        if not isinstance(quarters, list) or len(quarters) != 4 or not all(
+                _is_number(q) and 0 <= q <= 1 for q in quarters):
+            self.error("quarters" if "quarters" in spec else None,
+                       "expected quarters: four shares from 0 to 1, as [0.25, 0.5, 0.75, 1]")
+            return None
+        if any(b < a for a, b in zip(quarters, quarters[1:], strict=False)) or quarters[-1] != 1:
+            self.error("quarters", "the shares must grow quarter by quarter and end at 1")
+            return None
+        return tuple(round(float(q), 4) for q in quarters)
+
+
+def _is_int(value):
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_number(value):
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _join(path, key):
+    return f"{path}.{key}" if key is not None and path else (key or path)

@@ -1,0 +1,40 @@
+"""Forms of the coordinator's rules workflow."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileSize
+from wtforms import DateField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from vscapp.engine.rulesfile import MAX_BYTES
+
+
+class RulesForm(FlaskForm):
+    content = TextAreaField(_l("Rules file (YAML)"), validators=[Optional()])
+    upload = FileField(_l("…or upload a file"), validators=[FileSize(max_size=MAX_BYTES)])
+
+    def text(self):
+        """The uploaded file if there is one, else the text area; None if neither."""
+        if self.upload.data:
+            raw = self.upload.data.read()
+            try:
+                return raw.decode("utf-8-sig")
+            except UnicodeDecodeError:
+                self.upload.errors.append(_l("The file is not UTF-8 text."))
+                return None
+        if not (self.content.data or "").strip():
+            self.content.errors.append(_l("Paste a rules file or upload one."))
+            return None
+        return self.content.data.replace("\r\n", "\n")
+
+
+class ActivateForm(FlaskForm):
+    reason = TextAreaField(_l("Why do these rules apply from now on?"),
+                           validators=[DataRequired(), Length(min=3, max=2000)])
+
+
+class AsOfForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    as_of = DateField(_l("Evaluation date"), validators=[Optional()])

@@ -1,0 +1,120 @@
+"""The coordinator's rules workflow (see, edit, validate, preview, activate, roll back) and the
+status of each indicator for everyone."""
+
+from datetime import date
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from vscapp.engine.rulesfile import RulesFileError
+from vscapp.extensions import db
+from vscapp.permissions import permission_required
+from vscapp.plans.services import latest_plan, plan_for_year, plan_years
+from vscapp.targets import services
+from vscapp.targets.forms import ActivateForm, AsOfForm, RulesForm
+from vscapp.targets.models import RulesVersion
+
+bp = Blueprint("targets", __name__)
+
+
+def get_version(year, version_id):
+    version = db.get_or_404(RulesVersion, version_id)
+    if version.year != year:
+        abort(404)
+    return version
+
+
+def default_as_of(year):
+    """Today for the current year; the last day of a past year; the first of a future one."""
+    today = date.today()
+    return min(max(today, date(year, 1, 1)), date(year, 12, 31))
+
+
+@bp.get("/rules/")
+@permission_required("rules.manage")
+def rules_index():
+    years = sorted(set(plan_years()) | set(services.rules_years()), reverse=True)
+    return render_template("targets/rules_index.html", years=years,
+                           active={y: services.active_version(y) for y in years})
+
+
+@bp.route("/rules/<int:year>", methods=["GET", "POST"])
+@permission_required("rules.manage")
+def rules_year(year):
+    if plan_for_year(year) is None:
+        abort(404)
+    active = services.active_version(year)
+    form = RulesForm(content=active.content if active else None)
+    errors = []
+    if form.validate_on_submit() and (text := form.text()) is not None:
+        try:
+            version = services.save_version(text, source="web", user=current_user, year=year)
+        except RulesFileError as exc:
+            errors = exc.errors
+        else:
+            db.session.commit()
+            return redirect(url_for("targets.rules_version", year=year, version_id=version.id))
+    lines = (form.content.data or "").splitlines() if errors else []
+    return render_template("targets/rules_year.html", year=year, form=form, active=active,
+                           errors=errors, lines=lines, versions=services.versions(year),
+                           activations=services.activations(year)), 400 if errors else 200
+
+
+@bp.get("/rules/<int:year>/versions/<int:version_id>")
+@permission_required("rules.manage")
+def rules_version(year, version_id):
+    version = get_version(year, version_id)
+    active = services.active_version(year)
+    as_of = default_as_of(year)
+    preview = services.evaluate_year(year, as_of, version)
+    current = {r.code: r for r in services.evaluate_year(year, as_of, active)} if active else {}
+    return render_template(
+        "targets/rules_version.html", year=year, version=version, active=active, as_of=as_of,
+        preview=preview, current=current, form=ActivateForm(),
+        diff=services.diff(active.content if active else "", version.content,
+                           f"version {active.number}" if active else "(none)",
+                           f"version {version.number}"))
+
+
+@bp.post("/rules/<int:year>/versions/<int:version_id>/activate")
+@permission_required("rules.manage")
+def activate(year, version_id):
+    version = get_version(year, version_id)
+    form = ActivateForm()
+    if not form.validate_on_submit():
+        flash(_("Say why these rules apply from now on: the reason is mandatory."), "error")
+        return redirect(url_for("targets.rules_version", year=year, version_id=version.id))
+    try:
+        services.activate(version, form.reason.data, current_user)
+    except RulesFileError as exc:
+        db.session.rollback()
+        flash(_("These rules no longer fit the plan: %(errors)s", errors=exc), "error")
+        return redirect(url_for("targets.rules_version", year=year, version_id=version.id))
+    db.session.commit()
+    flash(_("Version %(n)s of %(year)s is now active.", n=version.number, year=year), "success")
+    return redirect(url_for("targets.rules_year", year=year))
+
+
+@bp.get("/targets/")
+@permission_required("targets.view")
+def index():
+    plan = latest_plan()
+    if plan is None:
+        return render_template("plans/empty.html")
+    return redirect(url_for("targets.status", year=plan.year))
+
+
+@bp.get("/targets/<int:year>")
+@permission_required("targets.view")
+def status(year):
+    if plan_for_year(year) is None:
+        abort(404)
+    form = AsOfForm(request.args)
+    as_of = form.as_of.data if form.validate() and form.as_of.data else default_as_of(year)
+    try:
+        results = services.evaluate_year(year, as_of)
+    except services.NoActiveRules:
+        results = None
+    return render_template("targets/status.html", year=year, form=form, as_of=as_of,
+                           results=results, indicators=services.indicator_texts(year))

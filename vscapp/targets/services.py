@@ -1,0 +1,143 @@
+"""Rules versions (save, activate, roll back) and evaluation of a year against real events."""
+
+import difflib
+import hashlib
+from datetime import date
+from functools import lru_cache
+
+from sqlalchemy import func, select
+
+from vscapp.audit import services as audit
+from vscapp.audit.services import actor_label
+from vscapp.auth.models import User
+from vscapp.engine.evaluate import Totals, evaluate
+from vscapp.engine.rulesfile import RuleError, RulesFileError, Vocabulary, parse_rules
+from vscapp.events.models import Event, EventType
+from vscapp.extensions import db
+from vscapp.plans.models import Indicator
+from vscapp.plans.services import plan_for_year
+from vscapp.targets.models import RulesActivation, RulesVersion
+
+
+class NoActiveRules(LookupError):
+    """The year has no activated rules yet."""
+
+
+def vocabulary(year):
+    """What a rules file for `year` may name: the plan's live indicators, types, accounts."""
+    plan = plan_for_year(year)
+    if plan is None:
+        raise RulesFileError([RuleError(None, None, "year", f"no plan for {year}: import it "
+                                                            "first with `vsc plan import`")])
+    indicators = dict(db.session.execute(
+        select(Indicator.code, Indicator.kind).where(Indicator.plan_id == plan.id,
+                                                     Indicator.retired_at.is_(None))).all())
+    return Vocabulary(
+        indicators=indicators,
+        event_types=set(db.session.scalars(select(EventType.code))),
+        accounts={e.lower() for e in db.session.scalars(select(User.email).where(User.active))},
+        year=year)
+
+
+def check(text, year=None):
+    """Validate a rules file against its year's plan; return the RuleSet or raise."""
+    if year is None:
+        year = parse_rules(text).year  # the file's own year, checked without vocabulary first
+    return parse_rules(text, vocabulary(year))
+
+
+@lru_cache(maxsize=64)
+def compiled(content):
+    """The RuleSet of stored, already validated content; cached by content."""
+    return parse_rules(content)
+
+
+def save_version(text, source, user=None, year=None):
+    """Store a valid rules file as the next version of its year (or return the identical one)."""
+    ruleset = check(text, year)
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    existing = db.session.scalar(select(RulesVersion).where(
+        RulesVersion.year == ruleset.year, RulesVersion.sha256 == digest))
+    if existing is not None:
+        return existing
+    number = (db.session.scalar(select(func.max(RulesVersion.number)).where(
+        RulesVersion.year == ruleset.year)) or 0) + 1
+    version = RulesVersion(year=ruleset.year, number=number, content=text, sha256=digest,
+                           source=source[:200], created_by_id=getattr(user, "id", None),
+                           created_label=actor_label(user))
+    db.session.add(version)
+    audit.record("rules.version", version, after={"year": version.year, "number": number,
+                                                  "source": version.source}, actor=user)
+    return version
+
+
+def activate(version, reason, user=None):
+    """Make `version` the rules of its year; the reason is mandatory. Validated again first."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValueError("a reason is required to activate rules")
+    check(version.content, version.year)
+    previous = active_version(version.year)
+    activation = RulesActivation(year=version.year, version=version, reason=reason,
+                                 activated_by_id=getattr(user, "id", None),
+                                 actor_label=actor_label(user))
+    db.session.add(activation)
+    audit.record("rules.activate", version, reason=reason, actor=user,
+                 before={"version": previous.number if previous else None},
+                 after={"version": version.number})
+    return activation
+
+
+def active_version(year):
+    activation = db.session.scalar(select(RulesActivation).where(RulesActivation.year == year)
+                                   .order_by(RulesActivation.id.desc()).limit(1))
+    return activation.version if activation else None
+
+
+def activations(year):
+    return db.session.scalars(select(RulesActivation).where(RulesActivation.year == year)
+                              .order_by(RulesActivation.id.desc())).all()
+
+
+def versions(year):
+    return db.session.scalars(select(RulesVersion).where(RulesVersion.year == year)
+                              .order_by(RulesVersion.number.desc())).all()
+
+
+def rules_years():
+    return db.session.scalars(select(RulesVersion.year).distinct().order_by(
+        RulesVersion.year.desc())).all()
+
+
+def totals(start, end):
+    """Live events per activity type between two dates: one aggregate query."""
+    stmt = (select(EventType.code, func.coalesce(func.sum(Event.quantity), 0),
+                   func.coalesce(func.sum(Event.participants), 0))
+            .join(Event, Event.type_id == EventType.id)
+            .where(Event.voided_at.is_(None), Event.occurred_on.between(start, end))
+            .group_by(EventType.code))
+    return {code: Totals(int(q), int(p)) for code, q, p in db.session.execute(stmt)}
+
+
+def evaluate_year(year, as_of=None, version=None):
+    """Statuses of the year's indicators at `as_of` (default today) under the active rules, or
+    under `version` for a preview."""
+    version = version or active_version(year)
+    if version is None:
+        raise NoActiveRules(f"no active rules for {year}: activate a rules file first "
+                            f"(vsc rules activate rules/{year}.yaml --reason ...)")
+    ruleset = compiled(version.content)
+    as_of = as_of or date.today()
+    return evaluate(ruleset, totals(ruleset.start, min(as_of, ruleset.end)), as_of)
+
+
+def diff(old, new, old_name="active", new_name="new"):
+    """A unified diff of two rules files, line by line."""
+    return list(difflib.unified_diff((old or "").splitlines(), new.splitlines(),
+                                     fromfile=old_name, tofile=new_name, lineterm=""))
+
+
+def indicator_texts(year):
+    """{code: Indicator} of a year's plan, for showing statuses with their words."""
+    plan = plan_for_year(year)
+    return {i.code: i for i in plan.indicators} if plan else {}
