@@ -197,3 +197,17 @@ def plan_2023(app):
 
 def csrf_token(html):
     return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+
+
+RULES_2023 = ROOT / "rules" / "2023.yaml"
+
+
+@pytest.fixture
+def rules_2023(plan_2023):
+    """The shipped 2023 rules, active."""
+    from vscapp.targets import services
+
+    version = services.save_version(RULES_2023.read_text(encoding="utf-8"), "2023.yaml")
+    services.activate(version, "Initial 2023 targets")
+    db.session.commit()
+    return version

@@ -35,11 +35,18 @@ MATRIX = [
     ("GET", "/users/new", "users.new", COORD_ONLY),
     ("GET", "/users/{user}", "users.edit", COORD_ONLY),
     ("GET", "/audit/", "audit.index", COORD_ONLY),
+    ("GET", "/targets/", "targets.index", {OFFICER: 302, COORD: 302, LIAISON: 302}),
+    ("GET", "/targets/2023", "targets.status", ALL),
+    ("GET", "/rules/", "targets.rules_index", COORD_ONLY),
+    ("GET", "/rules/2023", "targets.rules_year", COORD_ONLY),
+    ("GET", "/rules/2023/versions/{version}", "targets.rules_version", COORD_ONLY),
+    ("POST", "/rules/2023/versions/{version}/activate", "targets.activate",
+     {OFFICER: 403, COORD: 302, LIAISON: 403}),
 ]
 
 
 @pytest.fixture
-def world(app, make_user, plan_2023):
+def world(app, make_user, rules_2023):
     officer, liaison = make_user(OFFICER), make_user(LIAISON)
     return {
         "social": make_event("individual_consultation", officer).id,
@@ -47,6 +54,7 @@ def world(app, make_user, plan_2023):
         "sector2": make_event("threat_analysis", liaison).id,
         "type": event_type("project").id,
         "user": officer.id,
+        "version": rules_2023.id,
     }
 
 

@@ -46,6 +46,10 @@ class IndicatorStatus:
         return f"{head}; {self.needed} more in {self.days_left} days"
 
 
+# Once the deadline has passed there is no pace left to be on: short of the target is off it.
+FINAL_BANDS = (1.0, 1.0)
+
+
 def value_of(rule, totals):
     """The indicator's value from the per-type totals."""
     rows = [totals.get(code, Totals()) for code in rule.events]
@@ -61,6 +65,8 @@ def build_facts(ruleset, totals, as_of):
     groups, facts = {}, []
     for rule in ruleset.indicators:
         bands = (rule.bands.on_track, rule.bands.at_risk)
+        if as_of >= (rule.due if rule.pace == "due" else ruleset.end):
+            bands = FINAL_BANDS
         group = groups.setdefault(bands, f"g{len(groups)}")
         expected = rule.target * expected_share(rule, ruleset.start, ruleset.end, as_of)
         facts.append({"code": rule.code, "group": group,

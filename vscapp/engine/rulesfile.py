@@ -88,7 +88,8 @@ class _Marked(dict):
     """A mapping that remembers where it and each of its keys stand in the file."""
 
     mark = None
-    key_marks: dict
+    key_marks: dict  # where each key stands
+    value_marks: dict  # where each key's value starts
 
 
 class _Loader(yaml.SafeLoader):
@@ -97,7 +98,7 @@ class _Loader(yaml.SafeLoader):
 
 def _construct_mapping(loader, node):
     mapping = _Marked()
-    mapping.mark, mapping.key_marks = node.start_mark, {}
+    mapping.mark, mapping.key_marks, mapping.value_marks = node.start_mark, {}, {}
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
         if not isinstance(key, str | int | date):
@@ -108,7 +109,8 @@ def _construct_mapping(loader, node):
             raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r}",
                                                     key_node.start_mark)
         mapping[key] = loader.construct_object(value_node, deep=True)
-        mapping.key_marks[key] = value_node.start_mark
+        mapping.key_marks[key] = key_node.start_mark
+        mapping.value_marks[key] = value_node.start_mark
     return mapping
 
 
@@ -158,10 +160,12 @@ class _Checker:
         self.vocabulary = vocabulary
         self.errors = []
 
-    def error(self, mapping, key, path, message):
+    def error(self, mapping, key, path, message, at_key=False):
+        """Record an error at a key's value (or at the key itself, for an unknown key)."""
         mark = None
         if isinstance(mapping, _Marked):
-            mark = mapping.key_marks.get(key, mapping.mark) if key is not None else mapping.mark
+            marks = mapping.key_marks if at_key else mapping.value_marks
+            mark = marks.get(key, mapping.mark) if key is not None else mapping.mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
         self.errors.append(RuleError(line, column, path, message))
 
@@ -169,7 +173,8 @@ class _Checker:
         for key in mapping:
             if key not in allowed:
                 self.error(mapping, key, _join(path, key),
-                           f"unknown key; expected one of {', '.join(sorted(allowed))}")
+                           f"unknown key; expected one of {', '.join(sorted(allowed))}",
+                           at_key=True)
         for key in required:
             if key not in mapping:
                 self.error(mapping, None, path, f"missing key {key!r}")

@@ -31,6 +31,11 @@ def default_as_of(year):
     return min(max(today, date(year, 1, 1)), date(year, 12, 31))
 
 
+def as_of_from(form, year):
+    """The evaluation date asked for in the query string, else the default for the year."""
+    return form.as_of.data if form.validate() and form.as_of.data else default_as_of(year)
+
+
 @bp.get("/rules/")
 @permission_required("rules.manage")
 def rules_index():
@@ -66,12 +71,13 @@ def rules_year(year):
 def rules_version(year, version_id):
     version = get_version(year, version_id)
     active = services.active_version(year)
-    as_of = default_as_of(year)
+    form = AsOfForm(request.args)
+    as_of = as_of_from(form, year)
     preview = services.evaluate_year(year, as_of, version)
     current = {r.code: r for r in services.evaluate_year(year, as_of, active)} if active else {}
     return render_template(
         "targets/rules_version.html", year=year, version=version, active=active, as_of=as_of,
-        preview=preview, current=current, form=ActivateForm(),
+        preview=preview, current=current, form=ActivateForm(), as_of_form=form,
         diff=services.diff(active.content if active else "", version.content,
                            f"version {active.number}" if active else "(none)",
                            f"version {version.number}"))
@@ -111,7 +117,7 @@ def status(year):
     if plan_for_year(year) is None:
         abort(404)
     form = AsOfForm(request.args)
-    as_of = form.as_of.data if form.validate() and form.as_of.data else default_as_of(year)
+    as_of = as_of_from(form, year)
     try:
         results = services.evaluate_year(year, as_of)
     except services.NoActiveRules:

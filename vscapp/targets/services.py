@@ -11,7 +11,13 @@ from vscapp.audit import services as audit
 from vscapp.audit.services import actor_label
 from vscapp.auth.models import User
 from vscapp.engine.evaluate import Totals, evaluate
-from vscapp.engine.rulesfile import RuleError, RulesFileError, Vocabulary, parse_rules
+from vscapp.engine.rulesfile import (
+    RuleError,
+    RulesFileError,
+    Vocabulary,
+    load_yaml,
+    parse_rules,
+)
 from vscapp.events.models import Event, EventType
 from vscapp.extensions import db
 from vscapp.plans.models import Indicator
@@ -42,7 +48,10 @@ def vocabulary(year):
 def check(text, year=None):
     """Validate a rules file against its year's plan; return the RuleSet or raise."""
     if year is None:
-        year = parse_rules(text).year  # the file's own year, checked without vocabulary first
+        document = load_yaml(text)
+        year = document.get("year") if isinstance(document, dict) else None
+        if not isinstance(year, int) or isinstance(year, bool):
+            return parse_rules(text)  # reports the missing or bad year, and all else it can
     return parse_rules(text, vocabulary(year))
 
 
