@@ -1,0 +1,221 @@
+"""Evaluation speed: vscapp's evaluation against the bare SQL aggregate (the floor) and against
+posting every event into durable-rules (the naive way), for 10k, 100k and 1M events, over the
+real 2023 plan (13 indicators) and a generated plan of 200 indicators.
+
+    python bench/evaluate.py --db sqlite --db postgresql://postgres@127.0.0.1:5432/test
+
+Prints a markdown table (the README quotes it) and writes bench/results/evaluate.json.
+The PostgreSQL URL names a server where the bench may create and drop `vsc_bench`.
+"""
+
+import argparse
+import json
+import random
+import statistics
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+from durable import engine as durable
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, insert, select, text
+from sqlalchemy.engine import make_url
+
+from vscapp import create_app
+from vscapp.auth.services import create_user
+from vscapp.events.models import Event, EventType
+from vscapp.extensions import db
+from vscapp.plans.parser import parse_plan
+from vscapp.plans.services import import_plan, plan_for_year
+from vscapp.targets import services
+
+ROOT = Path(__file__).resolve().parent.parent
+YEAR = 2023
+GENERATED_TYPES = 40
+
+
+def generated_plan(indicators=200):
+    """A plan document in the ministry's format with `indicators` at-least indicators."""
+    lines = [f"# PROJECTPLAN {YEAR} VAN DE STAD/GEMEENTE Benchmark", "",
+             "### Activiteitssector 1 : Projecten", "",
+             "#### Algemene doelstelling 1 - Activiteitssector 1:", "", "Benchmark", ""]
+    per_sd = indicators // 4
+    for sd in range(1, 5):
+        lines += [f"#### {sd}. Strategische doelstelling {sd} - Domein:", "", f"Domein {sd}", "",
+                  "Operationele doelstellingen\tTe verwachten resultaten\tIndicatoren"]
+        lines += [f"{od}. Doelstelling {od}\t- Resultaat {od}\t- Aantal {sd}.{od}: "
+                  f">/=tot {od % 20 + 5}/jaar" for od in range(1, per_sd + 1)]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def generated_rules(codes):
+    rules = [f"year: {YEAR}", "decree: Benchmark", "period: {start: 2023-01-01, end: 2023-12-31}",
+             "indicators:"]
+    for n, code in enumerate(codes):
+        target = (n % 20) + 5
+        rules += [f"  {code}:", "    measure: count",
+                  f"    events: [bench_{n % GENERATED_TYPES}]", f"    target: {target}"]
+    return "\n".join(rules) + "\n"
+
+
+def fresh_database(url):
+    if url == "sqlite":
+        return f"sqlite:///{tempfile.mkdtemp()}/bench.db"
+    server = make_url(url)
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text("DROP DATABASE IF EXISTS vsc_bench WITH (FORCE)"))
+        conn.execute(text("CREATE DATABASE vsc_bench"))
+    admin.dispose()
+    return server.set(database="vsc_bench").render_as_string(hide_password=False)
+
+
+def setup(app, plan_name):
+    """Import the plan, add the types it needs and activate its rules."""
+    if plan_name == "2023":
+        import_plan(parse_plan((ROOT / "plans" / "molenbeek-2023-nl.md").read_text("utf-8")))
+        db.session.flush()
+        rules = (ROOT / "rules" / "2023.yaml").read_text("utf-8")
+    else:
+        db.session.add_all(EventType(code=f"bench_{n}", name_nl=f"Bench {n}",
+                                     name_fr=f"Bench {n}") for n in range(GENERATED_TYPES))
+        import_plan(parse_plan(generated_plan()))
+        db.session.flush()
+        codes = [i.code for i in plan_for_year(YEAR).indicators]
+        rules = generated_rules(codes)
+    services.activate(services.save_version(rules, "bench"), "benchmark")
+    db.session.commit()
+    return services.compiled(rules)
+
+
+def fill(ruleset, count, user_id):
+    """`count` events spread over the year, over the types the rules count."""
+    types = dict(db.session.execute(select(EventType.code, EventType.id)).all())
+    codes = sorted({code for rule in ruleset.indicators for code in rule.events})
+    rng = random.Random(42)
+    batch = []
+    for n in range(count):
+        code = codes[n % len(codes)]
+        batch.append({"type_id": types[code], "occurred_on": date(YEAR, 1, 1) + timedelta(
+            days=rng.randrange(365)), "quantity": 1, "participants": rng.randrange(30),
+            "created_by_id": user_id})
+        if len(batch) == 20_000:
+            db.session.execute(insert(Event), batch)
+            batch = []
+    if batch:
+        db.session.execute(insert(Event), batch)
+    db.session.commit()
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("VACUUM ANALYZE event"))
+    else:
+        db.session.execute(text("ANALYZE"))
+
+
+def timed(function, repeat):
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+class _NaiveHost(durable.Host):
+    def _run(self):
+        pass
+
+
+def naive(ruleset, as_of):
+    """The naive way: every event posted into durable-rules, which counts them by type."""
+    counts = {}
+
+    def tally(c):
+        counts[c.m.t] = counts.get(c.m.t, 0) + c.m.q
+
+    host = _NaiveHost()
+    name = f"naive_{time.perf_counter_ns()}"
+    host.register_rulesets({name: {"tally": {"all": [{"m": {"$gte": {"q": 0}}}],
+                                             "run": tally}}})
+    rows = db.session.execute(select(EventType.code, Event.quantity, Event.id).join(Event).where(
+        Event.voided_at.is_(None), Event.occurred_on <= as_of))
+    chunk, session = [], 0
+    for code, quantity, event_id in rows:
+        chunk.append({"id": event_id, "t": code, "q": quantity})
+        if len(chunk) == 60_000:  # one session holds at most 65,534 events
+            session = _post(host, name, chunk, session)
+            chunk = []
+    if chunk:
+        _post(host, name, chunk, session)
+    return counts
+
+
+def _post(host, name, chunk, session):
+    sid = f"s{session}"
+    for fact in chunk:
+        fact["sid"] = sid
+    host.post_batch(name, chunk)
+    host.delete_state(name, sid)
+    return session + 1
+
+
+def run(database, sizes, repeat, naive_max):
+    rows = []
+    for plan_name in ("2023", "200 indicators"):
+        url = fresh_database(database)
+        app = create_app({"SQLALCHEMY_DATABASE_URI": url})
+        with app.app_context():
+            upgrade()
+            user = create_user("bench@example.test", "officer", "benchmark-password")
+            ruleset = setup(app, plan_name)
+            filled, as_of = 0, date(YEAR, 12, 31)
+            for size in sizes:
+                fill(ruleset, size - filled, user.id)
+                filled = size
+                floor = timed(lambda r=ruleset: services.totals(r.start, r.end), repeat)
+                evaluation = timed(lambda: services.evaluate_year(YEAR, as_of), repeat)
+                slow = timed(lambda r=ruleset: naive(r, as_of), 1) if size <= naive_max else None
+                rows.append({"database": db.engine.dialect.name, "plan": plan_name,
+                             "indicators": len(ruleset.indicators), "events": size,
+                             "aggregate_s": floor, "evaluation_s": evaluation, "naive_s": slow})
+                print_row(rows[-1], flush=True)
+            db.session.remove()
+            db.engine.dispose()
+    return rows
+
+
+def print_header():
+    print("| database | plan | events | SQL aggregate (floor) | evaluation | ratio | "
+          "every event into durable-rules |")
+    print("|---|---|---:|---:|---:|---:|---:|")
+
+
+def print_row(row, flush=False):
+    naive_text = f"{row['naive_s']:.2f} s" if row["naive_s"] is not None else "not run"
+    print(f"| {row['database']} | {row['plan']} | {row['events']:,} | "
+          f"{row['aggregate_s'] * 1000:.1f} ms | {row['evaluation_s'] * 1000:.1f} ms | "
+          f"{row['evaluation_s'] / row['aggregate_s']:.2f}x | {naive_text} |", flush=flush)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", action="append", default=None,
+                        help="'sqlite' or a PostgreSQL server URL; repeat for both")
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--naive-max", type=int, default=1_000_000,
+                        help="skip the naive way above this many events")
+    args = parser.parse_args()
+    print_header()
+    rows = []
+    for database in args.db or ["sqlite"]:
+        rows += run(database, args.sizes, args.repeat, args.naive_max)
+    out = ROOT / "bench" / "results"
+    out.mkdir(exist_ok=True)
+    (out / "evaluate.json").write_text(json.dumps(rows, indent=2), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
