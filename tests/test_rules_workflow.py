@@ -51,7 +51,8 @@ def test_activate_from_the_cli_then_evaluate(runner, plan_2023, make_user):
     assert result.exit_code == 0, result.output
     assert "Rules 2023 version 1 are active." in result.output
     again = runner.invoke(args=["rules", "activate", str(RULES_2023), "--reason", "again"])
-    assert again.exit_code == 1 and "already active" in again.output
+    assert again.exit_code == 0 and "already active; nothing changed" in again.output
+    assert len(services.activations(2023)) == 1
 
     officer = make_user("officer")
     for month in (1, 2, 3, 4, 5):
@@ -232,3 +233,18 @@ def test_only_the_coordinator_changes_rules(client, as_role, rules_2023, role):
     assert client.post(f"/rules/2023/versions/{rules_2023.id}/activate",
                        data={"reason": "x"}).status_code == 403
     assert client.get("/targets/2023").status_code == 200
+
+
+def test_demo_year_gives_a_mix_of_statuses(runner, rules_2023):
+    assert runner.invoke(args=["demo", "events"]).exit_code == 1  # needs the demo accounts
+    runner.invoke(args=["demo", "users"])
+    result = runner.invoke(args=["demo", "events"])
+    assert result.exit_code == 0, result.output
+    again = runner.invoke(args=["demo", "events"])
+    assert "nothing added" in again.output
+    mid_year = statuses(2023, date(2023, 7, 1))
+    end = statuses(2023, date(2023, 12, 31))
+    assert end["S1.SD1.OD2.I1"] == "met" and end["S1.SD4.OD2.I1"] == "off_target"
+    assert end["S1.SD3.OD3.I2"] == "off_target"  # no recommendation recorded
+    assert mid_year["S1.SD1.OD1.I1"] == "met" and mid_year["S1.SD3.OD3.I2"] == "on_track"
+    assert set(mid_year.values()) >= {"met", "on_track", "at_risk"}

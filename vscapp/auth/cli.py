@@ -65,3 +65,45 @@ def demo_users_command():
             services.update_user(user, {"role": role.value, "active": True})
         click.echo(f"{role.value:12} {email:24} {password}")
     db.session.commit()
+
+
+# (type, month, day, quantity, participants): a plausible 2023, some targets met, some not.
+DEMO_EVENTS_2023 = [
+    *[("individual_consultation", month, 12, 1, None) for month in range(1, 13) if month != 8],
+    ("awareness_session", 3, 15, 1, 12), ("awareness_session", 10, 10, 1, 8),
+    ("colloquium_participation", 2, 20, 1, None), ("colloquium_participation", 9, 12, 1, None),
+    *[("subgroup_participation", m, d, 1, None) for m, d in ((1, 25), (4, 26), (6, 21), (11, 15))],
+    *[("csil_meeting", m, d, 1, None) for m, d in ((3, 7), (6, 6), (9, 5), (12, 5))],
+    ("police_contact", 5, 3, 1, None),
+    *[("project", m, 1, 1, None) for m in (2, 4, 5, 7, 9, 11)],
+    ("listening_space_opened", 4, 3, 1, None), ("extralocal_relations", 6, 1, 1, None),
+    ("expertise_strengthened", 11, 20, 1, None), ("field_observation", 7, 10, 1, None),
+]
+
+
+@demo_cli.command("events")
+def demo_events_command():
+    """Record a plausible year 2023 of activities under the demo accounts."""
+    from datetime import date
+
+    from sqlalchemy import func, select
+
+    from vscapp.events.models import Event
+    from vscapp.events.services import record_event, type_by_code
+    from vscapp.permissions import may_record
+
+    if db.session.scalar(select(func.count(Event.id)).where(
+            Event.occurred_on.between(date(2023, 1, 1), date(2023, 12, 31)))):
+        click.echo("2023 already has activities; nothing added.")
+        return
+    accounts = {role: services.user_by_email(email) for role, email in DEMO_ACCOUNTS.items()}
+    if None in accounts.values():
+        raise click.ClickException("run `vsc demo users` first")
+    for code, month, day, quantity, participants in DEMO_EVENTS_2023:
+        event_type = type_by_code(code)
+        user = next(u for role, u in accounts.items()
+                    if role != Role.COORDINATOR and may_record(u, event_type))
+        record_event(event_type, user, occurred_on=date(2023, month, day), quantity=quantity,
+                     participants=participants)
+    db.session.commit()
+    click.echo(f"Recorded {len(DEMO_EVENTS_2023)} demo activities in 2023.")

@@ -42,7 +42,12 @@ def _values_from(form):
 
 def create_event(form, user):
     """A new event from a validated EventForm, recorded by `user`."""
-    event = Event(event_type=form.chosen_type, created_by_id=user.id, **_values_from(form))
+    return record_event(form.chosen_type, user, **_values_from(form))
+
+
+def record_event(event_type, user, **values):
+    """Store an event of `event_type` recorded by `user`, with its audit entry."""
+    event = Event(event_type=event_type, created_by_id=user.id, **values)
     db.session.add(event)
     db.session.flush()
     audit.record("event.create", event, after=audit.snapshot(event, Event.AUDITED), actor=user)

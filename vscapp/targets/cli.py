@@ -78,8 +78,9 @@ def activate_command(path, reason):
         raise click.ClickException("--reason must say why")
     version = services.save_version(text, source=path.name)
     if (active := services.active_version(version.year)) is not None and active.id == version.id:
-        raise click.ClickException(f"version {version.number} of {version.year} is already "
-                                   "active; nothing changed")
+        click.echo(f"Rules {version.year} version {version.number} are already active; "
+                   "nothing changed.")
+        return
     services.activate(version, reason)
     db.session.commit()
     click.echo(f"Rules {version.year} version {version.number} are active.")

@@ -1,0 +1,70 @@
+"""Under gunicorn, with forked workers and threads, evaluations run side by side safely."""
+
+import http.cookiejar
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date
+
+import pytest
+
+from conftest import PASSWORD, csrf_token
+from factories import make_event
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def gunicorn(database_url, rules_2023, make_user):
+    officer = make_user("officer")
+    for month in range(1, 7):
+        make_event("individual_consultation", officer, on=date(2023, month, 1))
+    port = free_port()
+    env = {**os.environ, "VSC_ENV": "testing", "VSC_TEST_DATABASE_URL": database_url}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--preload", "--workers", "2", "--threads", "4",
+         "--bind", f"127.0.0.1:{port}", "vscapp:create_app()"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"{base}/login", timeout=1)  # noqa: S310 (our own server)
+            break
+        except OSError:
+            time.sleep(0.1)
+    yield base, officer
+    server.terminate()
+    _, errors = server.communicate(timeout=10)
+    assert b"Traceback" not in errors, errors.decode()
+
+
+def signed_in_opener(base, user):
+    opener = urllib.request.build_opener(
+        urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+    token = csrf_token(opener.open(f"{base}/login").read().decode())
+    opener.open(f"{base}/login", urllib.parse.urlencode(
+        {"csrf_token": token, "email": user.email, "password": PASSWORD}).encode())
+    return opener
+
+
+def test_forked_threaded_workers_evaluate_side_by_side(gunicorn):
+    base, officer = gunicorn
+    openers = [signed_in_opener(base, officer) for _ in range(4)]
+
+    def fetch(n):
+        day = date(2023, 1 + n % 12, 1 + n % 28).isoformat()
+        page = openers[n % 4].open(f"{base}/targets/2023?as_of={day}").read().decode()
+        return 'data-code="S1.SD1.OD2.I1"' in page and 'class="status status-' in page
+
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        results = list(pool.map(fetch, range(96)))
+    assert all(results)
