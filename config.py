@@ -28,6 +28,14 @@ class Config:
     LANGUAGES = ("nl", "fr")
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
     PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 (a method name, not a password)
+    BASE_URL = os.environ.get("VSC_BASE_URL", "http://localhost:5000")  # for links in e-mails
+    SMTP_HOST = os.environ.get("VSC_SMTP_HOST", "localhost")
+    SMTP_PORT = int(os.environ.get("VSC_SMTP_PORT", "25"))
+    SMTP_SECURITY = os.environ.get("VSC_SMTP_SECURITY", "none")  # none, starttls or tls
+    SMTP_USER = os.environ.get("VSC_SMTP_USER")
+    SMTP_PASSWORD = os.environ.get("VSC_SMTP_PASSWORD")
+    SMTP_TIMEOUT = int(os.environ.get("VSC_SMTP_TIMEOUT", "30"))
+    MAIL_FROM = os.environ.get("VSC_MAIL_FROM", "vscapp@localhost")
 
     @classmethod
     def check(cls):
