@@ -33,6 +33,7 @@ from vscapp.targets import services
 ROOT = Path(__file__).resolve().parent.parent
 YEAR = 2023
 GENERATED_TYPES = 40
+AS_OF = date(YEAR, 12, 31)
 
 
 def generated_plan(indicators=200):
@@ -170,13 +171,13 @@ def run(database, sizes, repeat, naive_max):
             upgrade()
             user = create_user("bench@example.test", "officer", "benchmark-password")
             ruleset = setup(app, plan_name)
-            filled, as_of = 0, date(YEAR, 12, 31)
+            filled = 0
             for size in sizes:
                 fill(ruleset, size - filled, user.id)
                 filled = size
                 floor = timed(lambda r=ruleset: services.totals(r.start, r.end), repeat)
-                evaluation = timed(lambda: services.evaluate_year(YEAR, as_of), repeat)
-                slow = timed(lambda r=ruleset: naive(r, as_of), 1) if size <= naive_max else None
+                evaluation = timed(lambda: services.evaluate_year(YEAR, AS_OF), repeat)
+                slow = timed(lambda r=ruleset: naive(r, AS_OF), 1) if size <= naive_max else None
                 rows.append({"database": db.engine.dialect.name, "plan": plan_name,
                              "indicators": len(ruleset.indicators), "events": size,
                              "aggregate_s": floor, "evaluation_s": evaluation, "naive_s": slow})
