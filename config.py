@@ -25,7 +25,9 @@ class Config:
     BABEL_DEFAULT_LOCALE = "nl"
     # WTForms' own messages follow once vscapp's catalogues exist, so no page mixes languages.
     WTF_I18N_ENABLED = False
-    LANGUAGES = ("nl", "fr")
+    # Dutch and French for Brussels; English is the catalogues' source language, there for
+    # support staff and the test suite.
+    LANGUAGES = ("nl", "fr", "en")
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
     PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 (a method name, not a password)
     BASE_URL = os.environ.get("VSC_BASE_URL", "http://localhost:5000")  # for links in e-mails

@@ -155,7 +155,7 @@ def runner(app):
 def make_user(app):
     counter = itertools.count()
 
-    def make(role=Role.OFFICER, email=None, password=PASSWORD, language="nl", active=True):
+    def make(role=Role.OFFICER, email=None, password=PASSWORD, language="en", active=True):
         email = email or f"{Role(role).value}{next(counter)}@example.test"
         user = accounts.create_user(email, role, password, language)
         user.active = active
@@ -211,3 +211,56 @@ def rules_2023(plan_2023):
     services.activate(version, "Initial 2023 targets")
     db.session.commit()
     return version
+
+
+class Inbox:
+    """An aiosmtpd handler that keeps every message, and refuses the addresses in `refuse`."""
+
+    def __init__(self):
+        self.messages = []
+        self.refuse = set()
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refuse:
+            return "550 5.1.1 mailbox unavailable"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        import email
+        from email import policy
+
+        self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
+        return "250 Message accepted for delivery"
+
+    def start(self):
+        from aiosmtpd.controller import Controller
+
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def stop(self):
+        self.controller.stop()
+        self.controller = None
+
+
+def free_port():
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def smtp(app):
+    """A real SMTP server on localhost (aiosmtpd) that the app sends to; `.stop()` and
+    `.start()` it to simulate an outage."""
+    inbox = Inbox()
+    inbox.port = free_port()
+    inbox.start()
+    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=inbox.port, SMTP_SECURITY="none",
+                      MAIL_FROM="vscapp@molenbeek.brussels", BASE_URL="https://vsc.example")
+    yield inbox
+    if inbox.controller is not None:
+        inbox.stop()

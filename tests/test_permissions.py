@@ -42,6 +42,10 @@ MATRIX = [
     ("GET", "/rules/2023/versions/{version}", "targets.rules_version", COORD_ONLY),
     ("POST", "/rules/2023/versions/{version}/activate", "targets.activate",
      {OFFICER: 403, COORD: 302, LIAISON: 403}),
+    ("GET", "/alerts/", "alerts.index", ALL),
+    ("POST", "/alerts/999999/acknowledge", "alerts.acknowledge",
+     {OFFICER: 403, COORD: 404, LIAISON: 403}),
+    ("GET", "/account", "alerts.account", ALL),
 ]
 
 

@@ -49,8 +49,8 @@ def test_change_role_and_deactivate_never_delete(app, client, as_role, make_user
     db.session.refresh(user)
     assert (user.role, user.active) == ("liaison", False)
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "user.update"))
-    assert entry.before == {"email": user.email, "role": "officer", "language": "nl",
-                            "active": True}
+    assert entry.before == {"email": user.email, "role": "officer", "language": "en",
+                            "active": True, "alert_delivery": "immediate"}
     assert entry.after["role"] == "liaison" and entry.after["active"] is False
     other = app.test_client()
     assert other.post("/login", data={"email": user.email, "password": PASSWORD}

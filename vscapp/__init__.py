@@ -56,6 +56,7 @@ def register_extensions(app):
 
 
 def register_blueprints(app):
+    from vscapp.alerts.routes import bp as alerts_bp
     from vscapp.audit.routes import bp as audit_bp
     from vscapp.auth.routes import bp as auth_bp
     from vscapp.events.routes import bp as events_bp
@@ -64,17 +65,21 @@ def register_blueprints(app):
     from vscapp.targets.routes import bp as targets_bp
     from vscapp.users.routes import bp as users_bp
 
-    for bp in (main_bp, auth_bp, plans_bp, events_bp, users_bp, audit_bp, targets_bp):
+    blueprints = (main_bp, auth_bp, plans_bp, events_bp, users_bp, audit_bp, targets_bp,
+                  alerts_bp)
+    for bp in blueprints:
         app.register_blueprint(bp)
 
 
 def register_commands(app):
+    from vscapp.alerts.cli import alerts_cli
     from vscapp.auth.cli import demo_cli, users_cli
     from vscapp.events.cli import events_cli
     from vscapp.plans.cli import plan_cli
     from vscapp.targets.cli import evaluate_command, rules_cli
 
-    for group in (plan_cli, users_cli, events_cli, demo_cli, rules_cli, evaluate_command):
+    for group in (plan_cli, users_cli, events_cli, demo_cli, rules_cli, evaluate_command,
+                  alerts_cli):
         app.cli.add_command(group)
 
 

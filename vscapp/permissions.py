@@ -35,6 +35,8 @@ GRANTS = {
     "audit.view": frozenset({Role.COORDINATOR}),
     "rules.manage": frozenset({Role.COORDINATOR}),
     "targets.view": EVERYONE,
+    "alerts.view": EVERYONE,
+    "alerts.acknowledge": frozenset({Role.COORDINATOR}),
 }
 
 

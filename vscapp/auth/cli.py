@@ -18,7 +18,8 @@ def users_cli():
 @users_cli.command("create")
 @click.argument("email")
 @click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
-@click.option("--language", type=click.Choice(["nl", "fr"]), default="nl", show_default=True)
+@click.option("--language", type=click.Choice(["nl", "fr", "en"]), default="nl",
+              show_default=True)
 def create_command(email, role, language):
     """Create an account; the password is asked for, or read from standard input."""
     if "@" not in email:

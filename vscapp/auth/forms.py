@@ -9,7 +9,7 @@ from vscapp.auth.services import MIN_PASSWORD_LENGTH, user_by_email
 from vscapp.forms import choices
 from vscapp.permissions import ROLE_LABELS
 
-LANGUAGE_CHOICES = [("nl", "Nederlands"), ("fr", "Français")]
+LANGUAGE_CHOICES = [("nl", "Nederlands"), ("fr", "Français"), ("en", "English")]
 
 
 class LoginForm(FlaskForm):

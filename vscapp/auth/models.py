@@ -19,6 +19,9 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(20))
     language: Mapped[str] = mapped_column(String(2), default="nl")
+    # immediate: one e-mail per alert; weekly: a digest of the week's alerts
+    alert_delivery: Mapped[str] = mapped_column(String(10), default="immediate",
+                                                server_default="immediate")
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = created_at_column()
 

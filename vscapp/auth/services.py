@@ -9,7 +9,7 @@ from vscapp.audit import services as audit
 from vscapp.auth.models import User
 from vscapp.extensions import db
 
-USER_FIELDS = ("email", "role", "language", "active")
+USER_FIELDS = ("email", "role", "language", "active", "alert_delivery")
 MIN_PASSWORD_LENGTH = 10
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
 

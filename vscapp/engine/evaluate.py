@@ -1,5 +1,6 @@
 """Evaluation: from aggregated event counts to a status per indicator, with its explanation."""
 
+import math
 from dataclasses import dataclass
 from datetime import date
 
@@ -68,7 +69,10 @@ def build_facts(ruleset, totals, as_of):
         if as_of >= (rule.due if rule.pace == "due" else ruleset.end):
             bands = FINAL_BANDS
         group = groups.setdefault(bands, f"g{len(groups)}")
-        expected = rule.target * expected_share(rule, ruleset.start, ruleset.end, as_of)
+        # Activities come whole: what is expected by now is the whole number due by now, so
+        # a target of 3 a year expects nothing yet in January rather than "0.25".
+        expected = math.floor(rule.target * expected_share(rule, ruleset.start, ruleset.end,
+                                                           as_of) + 1e-9)
         facts.append({"code": rule.code, "group": group,
                       "value": durable_engine.plain_number(value_of(rule, totals)),
                       "target": rule.target,

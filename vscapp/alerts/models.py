@@ -1,0 +1,82 @@
+"""Alerts on indicators, the last status each run saw, and the outbox of messages to send."""
+
+from datetime import date, datetime
+
+from sqlalchemy import DateTime, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from vscapp.extensions import db
+from vscapp.models import created_at_column
+
+ALERT_STATUSES = ("at_risk", "off_target")
+RECOVERED_STATUSES = ("on_track", "met")
+
+
+class IndicatorState(db.Model):
+    """The status the last alert run saw: a change is measured from it."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int]
+    code: Mapped[str] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(20))
+    as_of: Mapped[date]
+    updated_at: Mapped[datetime] = created_at_column()
+
+    __table_args__ = (UniqueConstraint("year", "code"),)
+
+
+class Alert(db.Model):
+    """An indicator went into an alert status, or came back from one. Sent once: the key is
+    (year, indicator, status, rules version)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(index=True)
+    code: Mapped[str] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(20))
+    rules_version_id: Mapped[int] = mapped_column(ForeignKey("rules_version.id"))
+    previous_status: Mapped[str | None] = mapped_column(String(20))
+    as_of: Mapped[date]
+    value: Mapped[int]
+    expected: Mapped[float]
+    target: Mapped[int]
+    needed: Mapped[int]
+    due: Mapped[date]
+    raised_at: Mapped[datetime] = created_at_column()
+    resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("alert.id"))
+    acknowledged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    acknowledged_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    comment: Mapped[str | None] = mapped_column(Text)
+
+    acknowledged_by = relationship("User")
+    rules_version = relationship("RulesVersion")
+    messages: Mapped[list["OutboxMessage"]] = relationship(back_populates="alert")
+
+    __table_args__ = (UniqueConstraint("year", "code", "status", "rules_version_id"),)
+
+    @property
+    def is_recovery(self):
+        return self.status in RECOVERED_STATUSES
+
+    @property
+    def is_open(self):
+        return not self.is_recovery and self.resolved_by_id is None
+
+
+class OutboxMessage(db.Model):
+    """One alert for one recipient, written before any sending; sent once, then stamped."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    alert_id: Mapped[int] = mapped_column(ForeignKey("alert.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    delivery: Mapped[str] = mapped_column(String(10))  # immediate or digest
+    created_at: Mapped[datetime] = created_at_column()
+    claim_token: Mapped[str | None] = mapped_column(String(32))
+    claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+    alert: Mapped[Alert] = relationship(back_populates="messages")
+    user = relationship("User")
+
+    __table_args__ = (UniqueConstraint("alert_id", "user_id"),)

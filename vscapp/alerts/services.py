@@ -1,0 +1,232 @@
+"""The alert run: evaluate the year, note status changes, write alerts to the outbox once,
+then send what is pending.
+
+Once: an alert's key (year, indicator, status, rules version) is unique in the database, and
+it is inserted with ON CONFLICT DO NOTHING, so two runs at the same time create it once and
+only the run that created it writes its outbox rows. Nothing lost: the outbox is committed
+before any sending; each message is claimed by an atomic conditional UPDATE before it is sent
+and stamped after, so a failed send stays pending for the next run and two senders never take
+the same message. (A crash between the SMTP server's acceptance and the stamp can resend one
+message after the claim goes stale: at least once, never lost.)
+"""
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, timedelta
+
+from flask import current_app
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from vscapp.alerts.messages import compose_alert, compose_digest
+from vscapp.alerts.models import (
+    ALERT_STATUSES,
+    RECOVERED_STATUSES,
+    Alert,
+    IndicatorState,
+    OutboxMessage,
+)
+from vscapp.auth.models import User
+from vscapp.extensions import db
+from vscapp.mail import Mailer, MailError
+from vscapp.models import utcnow
+from vscapp.permissions import Role
+from vscapp.targets import services as targets
+
+STALE_CLAIM = timedelta(minutes=15)
+DIGEST_EVERY = timedelta(days=7)
+
+
+@dataclass
+class RunReport:
+    year: int
+    changed: list[tuple[str, str | None, str]] = field(default_factory=list)
+    alerts: list[Alert] = field(default_factory=list)
+    sent: int = 0
+    failures: list[str] = field(default_factory=list)
+
+
+def _insert(model):
+    dialect = db.session.get_bind().dialect.name
+    return (pg_insert if dialect == "postgresql" else sqlite_insert)(model)
+
+
+def raise_alerts(as_of, report=None):
+    """Evaluate the year of `as_of`; write alerts and their outbox rows for status changes."""
+    year = as_of.year
+    report = report or RunReport(year)
+    version = targets.active_version(year)
+    if version is None:
+        raise targets.NoActiveRules(f"no active rules for {year}")
+    rules = {rule.code: rule for rule in targets.compiled(version.content).indicators}
+    states = dict(db.session.execute(select(IndicatorState.code, IndicatorState.status)
+                                     .where(IndicatorState.year == year)).all())
+    for result in targets.evaluate_year(year, as_of, version):
+        previous = states.get(result.code)
+        if previous == result.status:
+            continue
+        report.changed.append((result.code, previous, result.status))
+        _save_state(year, result, as_of)
+        recipients = rules[result.code].recipients(result.status)
+        if result.status in ALERT_STATUSES and recipients:
+            _raise(version, result, previous, as_of, _users(recipients), report)
+        elif result.status in RECOVERED_STATUSES:
+            _recover(version, result, previous, as_of, report)
+    db.session.commit()
+    return report
+
+
+def _save_state(year, result, as_of):
+    stmt = _insert(IndicatorState).values(year=year, code=result.code, status=result.status,
+                                          as_of=as_of, updated_at=utcnow())
+    db.session.execute(stmt.on_conflict_do_update(
+        index_elements=["year", "code"],
+        set_={"status": stmt.excluded.status, "as_of": stmt.excluded.as_of,
+              "updated_at": stmt.excluded.updated_at}))
+
+
+def _create_once(version, result, previous, as_of):
+    """Insert the alert unless its key exists; the id when this run created it, else None."""
+    stmt = _insert(Alert).values(
+        year=version.year, code=result.code, status=result.status, rules_version_id=version.id,
+        previous_status=previous, as_of=as_of, value=result.value, expected=result.expected,
+        target=result.target, needed=result.needed, due=result.due, raised_at=utcnow())
+    stmt = stmt.on_conflict_do_nothing(
+        index_elements=["year", "code", "status", "rules_version_id"]).returning(Alert.id)
+    return db.session.execute(stmt).scalar()
+
+
+def _raise(version, result, previous, as_of, users, report):
+    alert_id = _create_once(version, result, previous, as_of)
+    if alert_id is not None:
+        _queue(alert_id, users)
+        report.alerts.append(db.session.get(Alert, alert_id))
+
+
+def _recover(version, result, previous, as_of, report):
+    """Tell those who were alerted that the indicator is back on track, or met."""
+    open_alerts = db.session.scalars(select(Alert).where(
+        Alert.year == version.year, Alert.code == result.code,
+        Alert.status.in_(ALERT_STATUSES), Alert.resolved_by_id.is_(None))).all()
+    if not open_alerts:
+        return
+    alert_id = _create_once(version, result, previous, as_of)
+    if alert_id is None:
+        return
+    users = db.session.scalars(select(User).join(OutboxMessage).where(
+        OutboxMessage.alert_id.in_([a.id for a in open_alerts]), User.active).distinct()).all()
+    for alert in open_alerts:
+        alert.resolved_by_id = alert_id
+    _queue(alert_id, users)
+    report.alerts.append(db.session.get(Alert, alert_id))
+
+
+def _users(names):
+    roles = [name for name in names if name in {r.value for r in Role}]
+    emails = [name.lower() for name in names if "@" in name]
+    return db.session.scalars(select(User).where(User.active, or_(
+        User.role.in_(roles), func.lower(User.email).in_(emails))).order_by(User.id)).all()
+
+
+def _queue(alert_id, users):
+    for user in users:
+        db.session.add(OutboxMessage(
+            alert_id=alert_id, user_id=user.id,
+            delivery="digest" if user.alert_delivery == "weekly" else "immediate"))
+    db.session.flush()
+
+
+def _claim(conditions, now):
+    """Claim the pending messages matching `conditions`; return those this call claimed."""
+    token = uuid.uuid4().hex
+    db.session.execute(update(OutboxMessage).where(
+        *conditions, OutboxMessage.sent_at.is_(None),
+        or_(OutboxMessage.claimed_at.is_(None), OutboxMessage.claimed_at < now - STALE_CLAIM))
+        .values(claim_token=token, claimed_at=now).execution_options(synchronize_session=False))
+    db.session.commit()
+    return db.session.scalars(select(OutboxMessage).where(OutboxMessage.claim_token == token)
+                              .order_by(OutboxMessage.id)).all()
+
+
+def _pending(now):
+    """Ids of due immediate messages, and users whose weekly digest is due."""
+    live = (OutboxMessage.sent_at.is_(None),
+            or_(OutboxMessage.claimed_at.is_(None), OutboxMessage.claimed_at < now - STALE_CLAIM))
+    immediate = db.session.scalars(select(OutboxMessage.id).where(
+        *live, OutboxMessage.delivery == "immediate").order_by(OutboxMessage.id)).all()
+    oldest = db.session.execute(select(OutboxMessage.user_id, func.min(OutboxMessage.created_at))
+                                .where(*live, OutboxMessage.delivery == "digest")
+                                .group_by(OutboxMessage.user_id)).all()
+    digests = [user_id for user_id, first in oldest
+               if now.weekday() == 0 or _aware(first) <= now - DIGEST_EVERY]
+    return immediate, digests
+
+
+def _aware(moment):
+    """SQLite hands back naive datetimes for timezone-aware columns: they are UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def send_pending(report, now=None):
+    """Send every due message; on failure it stays pending and the report says why."""
+    now = now or utcnow()
+    immediate, digests = _pending(now)
+    if not immediate and not digests:
+        return report
+    config = current_app.config
+    try:
+        with Mailer(config) as mailer:
+            for message_id in immediate:
+                _deliver(mailer, _claim([OutboxMessage.id == message_id], now), report,
+                         compose_alert)
+            for user_id in digests:
+                _deliver(mailer, _claim([OutboxMessage.user_id == user_id,
+                                         OutboxMessage.delivery == "digest"], now), report,
+                         compose_digest)
+    except MailError as exc:
+        report.failures.append(str(exc))
+    return report
+
+
+def _deliver(mailer, claimed, report, compose):
+    if not claimed:
+        return  # another run took them
+    try:
+        mailer.send(compose(claimed, current_app.config))
+    except MailError as exc:
+        for row in claimed:
+            row.claim_token, row.claimed_at = None, None
+            row.attempts += 1
+            row.last_error = str(exc)[:2000]
+        db.session.commit()
+        report.failures.append(str(exc))
+        return
+    sent_at = utcnow()
+    for row in claimed:
+        row.sent_at, row.attempts = sent_at, row.attempts + 1
+    db.session.commit()
+    report.sent += len(claimed)
+
+
+def run(as_of, now=None):
+    """The whole run: raise alerts for `as_of`, then send what is pending."""
+    report = raise_alerts(as_of)
+    return send_pending(report, now)
+
+
+def open_alerts():
+    return db.session.scalars(select(Alert).where(
+        Alert.status.in_(ALERT_STATUSES), Alert.resolved_by_id.is_(None),
+        Alert.acknowledged_at.is_(None)).order_by(Alert.raised_at.desc(), Alert.id.desc())).all()
+
+
+def alert_history():
+    return select(Alert).order_by(Alert.raised_at.desc(), Alert.id.desc())
+
+
+def acknowledge(alert, comment, user):
+    from vscapp.audit import services as audit
+
+    alert.acknowledged_at, alert.acknowledged_by_id, alert.comment = utcnow(), user.id, comment
+    audit.record("alert.acknowledge", alert, reason=comment, actor=user)
