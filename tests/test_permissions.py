@@ -46,6 +46,16 @@ MATRIX = [
     ("POST", "/alerts/999999/acknowledge", "alerts.acknowledge",
      {OFFICER: 403, COORD: 404, LIAISON: 403}),
     ("GET", "/account", "alerts.account", ALL),
+    ("GET", "/targets/2023/S1.SD1.OD2.I1", "targets.indicator", ALL),
+    ("GET", "/targets/2023/S2.SD1.OD1.I1", "targets.indicator", {OFFICER: 404, COORD: 404,
+                                                                LIAISON: 404}),
+    ("GET", "/report/", "report.index", {OFFICER: 403, COORD: 302, LIAISON: 403}),
+    ("GET", "/report/2023", "report.show", COORD_ONLY),
+    ("GET", "/report/2023/export.csv", "report.export", COORD_ONLY),
+    ("GET", "/report/2023/export.xlsx", "report.export", COORD_ONLY),
+    ("GET", "/report/2023/export.pdf", "report.export", COORD_ONLY),
+    ("POST", "/report/2023/comments/S1.SD1.OD2.I1", "report.comment",
+     {OFFICER: 403, COORD: 302, LIAISON: 403}),
 ]
 
 

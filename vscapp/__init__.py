@@ -62,11 +62,12 @@ def register_blueprints(app):
     from vscapp.events.routes import bp as events_bp
     from vscapp.main import bp as main_bp
     from vscapp.plans.routes import bp as plans_bp
+    from vscapp.report.routes import bp as report_bp
     from vscapp.targets.routes import bp as targets_bp
     from vscapp.users.routes import bp as users_bp
 
     blueprints = (main_bp, auth_bp, plans_bp, events_bp, users_bp, audit_bp, targets_bp,
-                  alerts_bp)
+                  alerts_bp, report_bp)
     for bp in blueprints:
         app.register_blueprint(bp)
 
@@ -84,6 +85,8 @@ def register_commands(app):
 
 
 def register_template_helpers(app):
+    from flask_babel import format_date, format_decimal
+
     from vscapp import permissions
     from vscapp.i18n import current_language, localized
 
@@ -93,6 +96,9 @@ def register_template_helpers(app):
         current_language=current_language,
         role_label=lambda role: permissions.ROLE_LABELS[permissions.Role(role)],
         page_url=page_url,
+        format_day=lambda day: format_date(day, "medium"),
+        format_month=lambda day: format_date(day, "MMM"),
+        format_number=format_decimal,
     )
 
 

@@ -1,12 +1,16 @@
-"""The home page: where the plan of the year stands, as far as the reader's role may see."""
+"""The home page: the year's indicators with their status, as far as the reader's role may see,
+grouped by strategic objective; what needs attention first."""
 
-from datetime import date
-
-from flask import Blueprint, render_template
+from flask import Blueprint, render_template, request
+from flask_login import current_user
 
 from vscapp.events import services as events
-from vscapp.permissions import permission_required
+from vscapp.permissions import may_see_indicator, permission_required
 from vscapp.plans.services import latest_plan
+from vscapp.targets import progress
+from vscapp.targets.forms import DashboardFilterForm
+from vscapp.targets.routes import as_of_from
+from vscapp.targets.services import NoActiveRules
 
 bp = Blueprint("main", __name__)
 
@@ -14,6 +18,17 @@ bp = Blueprint("main", __name__)
 @bp.get("/")
 @permission_required("plan.view")
 def home():
-    year = date.today().year
-    return render_template("home.html", plan=latest_plan(), year=year,
-                           counts=events.counts_by_type(year))
+    plan = latest_plan()
+    if plan is None:
+        return render_template("home.html", plan=None, rows=None)
+    form = DashboardFilterForm(request.args, plan=plan)
+    as_of = as_of_from(form, plan.year)
+    try:
+        rows = [r for r in progress.dashboard(plan.year, as_of)
+                if may_see_indicator(current_user, r.indicator.code)]
+    except NoActiveRules:
+        rows = None
+    shown = [r for r in rows or [] if form.keeps(r)]
+    return render_template("home.html", plan=plan, as_of=as_of, form=form, rows=shown,
+                           all_rows=rows, attention=progress.needs_attention(rows or []),
+                           counts=events.counts_by_type(plan.year), year=plan.year)

@@ -37,6 +37,8 @@ GRANTS = {
     "targets.view": EVERYONE,
     "alerts.view": EVERYONE,
     "alerts.acknowledge": frozenset({Role.COORDINATOR}),
+    "report.view": frozenset({Role.COORDINATOR}),
+    "report.comment": frozenset({Role.COORDINATOR}),
 }
 
 
@@ -69,6 +71,13 @@ def may_read(user, event_type):
     if role is Role.OFFICER:
         return event_type.sector == 1
     return True
+
+
+def may_see_indicator(user, code):
+    """Officers follow sector 1 (the municipality's part); the others every indicator."""
+    if not has(user, "targets.view"):
+        return False
+    return Role(user.role) is not Role.OFFICER or code.startswith("S1.")
 
 
 def may_change(user, event):

@@ -3,10 +3,11 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileSize
-from wtforms import DateField, TextAreaField
+from wtforms import DateField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from vscapp.engine.rulesfile import MAX_BYTES
+from vscapp.forms import choices
 
 
 class RulesForm(FlaskForm):
@@ -38,3 +39,20 @@ class AsOfForm(FlaskForm):
         csrf = False
 
     as_of = DateField(_l("Evaluation date"), validators=[Optional()])
+
+
+class DashboardFilterForm(AsOfForm):
+    status = SelectField(_l("Status"), validators=[Optional()], choices=choices([
+        ("", _l("All")), ("off_target", _l("off target")), ("at_risk", _l("at risk")),
+        ("on_track", _l("on track")), ("met", _l("met"))]))
+    strategic = SelectField(_l("Strategic objective"), validators=[Optional()])
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        strategic = [n.code for n in plan.nodes if n.kind == "strategic" and not n.retired_at]
+        self.strategic.choices = choices([("", _l("All"))] + [(c, c) for c in strategic])
+
+    def keeps(self, row):
+        """Whether a dashboard row passes the chosen filters."""
+        return ((not self.status.data or row.result.status == self.status.data)
+                and (not self.strategic.data or row.strategic.code == self.strategic.data))

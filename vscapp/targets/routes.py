@@ -9,9 +9,9 @@ from flask_login import current_user
 
 from vscapp.engine.rulesfile import RulesFileError
 from vscapp.extensions import db
-from vscapp.permissions import permission_required
+from vscapp.permissions import may_see_indicator, permission_required, require
 from vscapp.plans.services import latest_plan, plan_for_year, plan_years
-from vscapp.targets import services
+from vscapp.targets import progress, services
 from vscapp.targets.forms import ActivateForm, AsOfForm, RulesForm
 from vscapp.targets.models import RulesVersion
 
@@ -109,6 +109,30 @@ def index():
     if plan is None:
         return render_template("plans/empty.html")
     return redirect(url_for("targets.status", year=plan.year))
+
+
+@bp.get("/targets/<int:year>/<code>")
+@permission_required("targets.view")
+def indicator(year, code):
+    indicator = services.indicator_texts(year).get(code)
+    if indicator is None:
+        abort(404)
+    require(may_see_indicator(current_user, code))
+    version = services.active_version(year)
+    if version is None:
+        abort(404)
+    form = AsOfForm(request.args)
+    as_of = as_of_from(form, year)
+    ruleset = services.compiled(version.content)
+    rule = progress.rule_for(version, code)
+    if rule is None:
+        abort(404)
+    result = next(r for r in services.evaluate_year(year, as_of, version) if r.code == code)
+    return render_template(
+        "targets/indicator.html", year=year, indicator=indicator, rule=rule, result=result,
+        as_of=as_of, form=form, chart=progress.chart(ruleset, rule, as_of),
+        counted=progress.counted_events(rule, ruleset.start, min(as_of, ruleset.end)),
+        history=[(a, progress.rule_for(a.version, code)) for a in services.activations(year)])
 
 
 @bp.get("/targets/<int:year>")

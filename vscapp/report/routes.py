@@ -1,0 +1,113 @@
+"""The yearly evaluation report: preview with completeness check and comments; exports."""
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from vscapp.extensions import db
+from vscapp.i18n import current_language
+from vscapp.permissions import permission_required
+from vscapp.plans.services import latest_plan, plan_for_year
+from vscapp.report import exports, services
+from vscapp.report.forms import CommentForm, ReportForm
+from vscapp.targets.routes import default_as_of
+from vscapp.targets.services import NoActiveRules, active_version, indicator_texts
+
+bp = Blueprint("report", __name__, url_prefix="/report")
+FORMATS = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+}
+
+
+def report_year(year):
+    plan = plan_for_year(year)
+    if plan is None or active_version(year) is None:
+        abort(404)
+    return plan
+
+
+def options(year):
+    form = ReportForm(request.args, lang=request.args.get("lang") or current_language())
+    valid = form.validate()
+    as_of = form.as_of.data if valid and form.as_of.data else default_as_of(year)
+    lang = form.lang.data if valid and form.lang.data in ("nl", "fr") else "nl"
+    return form, as_of, lang
+
+
+@bp.get("/")
+@permission_required("report.view")
+def index():
+    plan = latest_plan()
+    if plan is None:
+        return render_template("plans/empty.html")
+    return redirect(url_for("report.show", year=plan.year))
+
+
+@bp.get("/<int:year>")
+@permission_required("report.view")
+def show(year):
+    plan = report_year(year)
+    form, as_of, lang = options(year)
+    try:
+        rows = services.report_rows(year, as_of, current_language())
+    except NoActiveRules:
+        abort(404)
+    return render_template("report/show.html", plan=plan, year=year, form=form, as_of=as_of,
+                           lang=lang, rows=rows, check=services.completeness(year, as_of),
+                           comment_form=CommentForm())
+
+
+@bp.post("/<int:year>/comments/<code>")
+@permission_required("report.comment")
+def comment(year, code):
+    report_year(year)
+    if code not in indicator_texts(year):
+        abort(404)
+    form = CommentForm()
+    if form.validate_on_submit():
+        changed = services.set_comment(year, code, form.text.data, current_user)
+        db.session.commit()
+        flash(_("Comment saved.") if changed else _("Nothing was changed."), "success")
+    else:
+        flash(_("A comment has at most 2000 characters."), "error")
+    return redirect(url_for("report.show", year=year, **request.args) + f"#{code}")
+
+
+@bp.get("/<int:year>/export.<fmt>")
+@permission_required("report.view")
+def export(year, fmt):
+    if fmt not in FORMATS:
+        abort(404)
+    plan = report_year(year)
+    _form, as_of, lang = options(year)
+    with force_locale(lang):
+        rows = services.report_rows(year, as_of, lang)
+        check = services.completeness(year, as_of)
+        title = _("Evaluation %(year)s · %(municipality)s", year=year,
+                  municipality=getattr(plan, f"municipality_{lang}") or plan.municipality_nl)
+        subtitle = _("%(decree)s. Situation on %(date)s.", decree=getattr(
+            plan, f"decree_{lang}") or plan.decree_nl or "", date=as_of.isoformat())
+        lines = completeness_lines(check)
+        if fmt == "csv":
+            body = exports.to_csv(title, rows)
+        elif fmt == "xlsx":
+            body = exports.to_xlsx(title, rows, lines)
+        else:
+            body = exports.to_pdf(title, subtitle, rows, lines)
+    name = f"vsc-evaluation-{year}-{as_of.isoformat()}-{lang}.{fmt}"
+    return Response(body, mimetype=FORMATS[fmt],
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+def completeness_lines(check):
+    if check.complete:
+        return [_("Every indicator has activities and every month has entries.")]
+    lines = [_("No activity counted for: %(codes)s", codes=", ".join(check.without_events))] \
+        if check.without_events else []
+    if check.empty_months:
+        lines.append(_("Months without any entry: %(months)s",
+                       months=", ".join(check.month_labels)))
+    return lines

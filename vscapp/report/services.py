@@ -1,0 +1,138 @@
+"""The yearly evaluation report: the whole plan tree with each indicator's target, result,
+status and the coordinator's comment; and a completeness check before export."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import gettext as _
+from sqlalchemy import extract, select
+
+from vscapp.audit import services as audit
+from vscapp.events.models import Event
+from vscapp.extensions import db
+from vscapp.models import utcnow
+from vscapp.plans.models import IndicatorKind, NodeKind
+from vscapp.plans.services import plan_for_year
+from vscapp.report.models import IndicatorComment
+from vscapp.targets import services as targets
+
+LEVELS = {NodeKind.SECTOR: 0, NodeKind.GENERAL: 1, NodeKind.STRATEGIC: 2,
+          NodeKind.OPERATIONAL: 3, NodeKind.RESULT: 4, "indicator": 5}
+
+
+@dataclass
+class ReportRow:
+    kind: str
+    level: int
+    code: str
+    text: str
+    target: str = ""
+    value: str = ""
+    expected: str = ""
+    status: str = ""
+    status_word: str = ""
+    comment: str = ""
+
+
+def _text(obj, lang):
+    return getattr(obj, f"text_{lang}", None) or obj.text_nl or obj.text_fr or ""
+
+
+def status_words():
+    return {"met": _("met"), "on_track": _("on track"), "at_risk": _("at risk"),
+            "off_target": _("off target")}
+
+
+def target_words(indicator):
+    if indicator.kind == IndicatorKind.YES_NO:
+        return _("yes")
+    return _("at least %(n)s a year", n=indicator.target)
+
+
+def report_rows(year, as_of, lang):
+    """The plan tree in document order, indicators with their evaluation and comment.
+
+    Call inside force_locale(lang) so that the words are in the report's language.
+    """
+    plan = plan_for_year(year)
+    results = {r.code: r for r in targets.evaluate_year(year, as_of)}
+    comments = comments_for(year)
+    words = status_words()
+    rows = []
+
+    def walk(node):
+        rows.append(ReportRow(node.kind, LEVELS[node.kind], node.code, _text(node, lang)))
+        for child in node.live_children():
+            walk(child)
+        for indicator in node.live_indicators():
+            rows.append(_indicator_row(indicator, results.get(indicator.code), comments, words,
+                                       lang))
+
+    for root in plan.roots():
+        walk(root)
+    return rows
+
+
+def _indicator_row(indicator, result, comments, words, lang):
+    row = ReportRow("indicator", LEVELS["indicator"], indicator.code, _text(indicator, lang),
+                    target=target_words(indicator), comment=comments.get(indicator.code, ""))
+    if result is not None:
+        milestone = result.measure == "milestone"
+        row.value = (_("yes") if result.value else _("no")) if milestone else str(result.value)
+        row.expected = "" if milestone else f"{result.expected:g}"
+        row.status, row.status_word = result.status, words[result.status]
+    return row
+
+
+def comments_for(year):
+    return dict(db.session.execute(select(IndicatorComment.code, IndicatorComment.text)
+                                   .where(IndicatorComment.year == year)).all())
+
+
+def set_comment(year, code, text, user):
+    """Create, change or clear the coordinator's comment on an indicator (audited)."""
+    comment = db.session.scalar(select(IndicatorComment).where(
+        IndicatorComment.year == year, IndicatorComment.code == code))
+    before = comment.text if comment else None
+    text = (text or "").strip()
+    if before == (text or None):
+        return False
+    if comment is None:
+        comment = IndicatorComment(year=year, code=code, text=text)
+        db.session.add(comment)
+    comment.text, comment.updated_by_id, comment.updated_at = text, user.id, utcnow()
+    db.session.flush()
+    audit.record("report.comment", comment, before={"text": before}, after={"text": text},
+                 actor=user)
+    return True
+
+
+@dataclass
+class Completeness:
+    without_events: list[str]
+    empty_months: list[date]
+
+    @property
+    def complete(self):
+        return not self.without_events and not self.empty_months
+
+    @property
+    def month_labels(self):
+        return [month.strftime("%Y-%m") for month in self.empty_months]
+
+
+def completeness(year, as_of):
+    """Indicators with no event counted, and months (up to `as_of`) with no entry at all."""
+    version = targets.active_version(year)
+    ruleset = targets.compiled(version.content)
+    end = min(as_of, ruleset.end)
+    totals = targets.totals(ruleset.start, end)
+    without = [rule.code for rule in ruleset.indicators
+               if not any(totals.get(code) and totals[code].quantity for code in rule.events)]
+    filled = {int(m) for m in db.session.scalars(select(extract("month", Event.occurred_on))
+                                                 .where(Event.voided_at.is_(None),
+                                                        Event.occurred_on.between(ruleset.start,
+                                                                                  end))
+                                                 .distinct())}
+    months = range(ruleset.start.month, end.month + 1) if end >= ruleset.start else []
+    return Completeness(without, [date(year, m, 1) for m in months if m not in filled])
