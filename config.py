@@ -23,8 +23,7 @@ class Config:
     PERMANENT_SESSION_LIFETIME = 8 * 3600
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     BABEL_DEFAULT_LOCALE = "nl"
-    # WTForms' own messages follow once vscapp's catalogues exist, so no page mixes languages.
-    WTF_I18N_ENABLED = False
+    WTF_I18N_ENABLED = True  # WTForms' own messages in the reader's language too
     # Dutch and French for Brussels; English is the catalogues' source language, there for
     # support staff and the test suite.
     LANGUAGES = ("nl", "fr", "en")

@@ -46,6 +46,8 @@ MATRIX = [
     ("POST", "/alerts/999999/acknowledge", "alerts.acknowledge",
      {OFFICER: 403, COORD: 404, LIAISON: 403}),
     ("GET", "/account", "alerts.account", ALL),
+    ("POST", "/language", "alerts.language", {ANON: 302, OFFICER: 302, COORD: 302,
+                                              LIAISON: 302}),
     ("GET", "/targets/2023/S1.SD1.OD2.I1", "targets.indicator", ALL),
     ("GET", "/targets/2023/S2.SD1.OD1.I1", "targets.indicator", {OFFICER: 404, COORD: 404,
                                                                 LIAISON: 404}),

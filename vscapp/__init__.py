@@ -99,7 +99,18 @@ def register_template_helpers(app):
         format_day=lambda day: format_date(day, "medium"),
         format_month=lambda day: format_date(day, "MMM"),
         format_number=format_decimal,
+        explain=explain,
     )
+
+
+def explain(result):
+    """An evaluation's explanation in the reader's language."""
+    from flask_babel import gettext
+
+    from vscapp.engine.evaluate import EXPLANATIONS
+
+    key, params = result.explanation_parts()
+    return gettext(EXPLANATIONS[key], **params)
 
 
 def page_url(number):

@@ -1,6 +1,6 @@
 """The reader's language: the account's choice, else the browser's, else Dutch."""
 
-from flask import current_app, has_request_context, request
+from flask import current_app, has_request_context, request, session
 from flask_login import current_user
 
 
@@ -9,6 +9,8 @@ def select_locale():
         return current_app.config["BABEL_DEFAULT_LOCALE"]
     if current_user and current_user.is_authenticated:
         return current_user.language
+    if session.get("language") in current_app.config["LANGUAGES"]:
+        return session["language"]
     return request.accept_languages.best_match(current_app.config["LANGUAGES"]) or "nl"
 
 

@@ -1,15 +1,15 @@
 """The alerts page (open alerts, acknowledgement, history) and each user's own settings."""
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from vscapp.alerts import services
-from vscapp.alerts.forms import AccountForm, AcknowledgeForm
+from vscapp.alerts.forms import AccountForm, AcknowledgeForm, LanguageForm
 from vscapp.alerts.models import Alert
-from vscapp.auth.services import update_user
+from vscapp.auth.services import is_safe_next, update_user
 from vscapp.extensions import db
-from vscapp.permissions import permission_required, signed_in
+from vscapp.permissions import permission_required, public, signed_in
 
 bp = Blueprint("alerts", __name__)
 
@@ -36,6 +36,21 @@ def acknowledge(alert_id):
     else:
         flash(_("Write a comment to acknowledge an alert."), "error")
     return redirect(url_for("alerts.index"))
+
+
+@bp.post("/language")
+@public
+def language():
+    """Switch the interface language: the account's choice, or the session's before sign-in."""
+    form = LanguageForm()
+    if form.validate_on_submit():
+        if current_user.is_authenticated:
+            update_user(current_user, {"language": form.language.data}, actor=current_user)
+            db.session.commit()
+        else:
+            session["language"] = form.language.data
+    target = form.next.data
+    return redirect(target if is_safe_next(target) else url_for("main.home"))
 
 
 @bp.route("/account", methods=["GET", "POST"])

@@ -8,6 +8,22 @@ from vscapp.engine import durable_engine
 from vscapp.engine.pace import days_left, expected_share
 
 
+def N_(message):
+    """Marks a message for the translation catalogues; the web app translates it."""
+    return message
+
+
+EXPLANATIONS = {
+    "met": N_("%(value)s of %(target)s: met"),
+    "pending": N_("not reached yet; due %(due)s"),
+    "missed": N_("not reached; was due %(due)s"),
+    "behind": N_("%(value)s of %(target)s, %(expected)s expected by now; %(needed)s more in "
+                 "%(days)s days"),
+    "short": N_("%(value)s of %(target)s, %(expected)s expected by now; %(needed)s short at "
+                "the end of the period"),
+}
+
+
 @dataclass(frozen=True)
 class Totals:
     """What the SQL aggregate gives per activity type: sum of quantity, of participants."""
@@ -34,17 +50,20 @@ class IndicatorStatus:
                 "needed": self.needed, "days_left": self.days_left, "due": self.due.isoformat(),
                 "explanation": self.explanation()}
 
-    def explanation(self):
-        """Plain words: where it stands and what is still needed."""
+    def explanation_parts(self):
+        """Which explanation applies and its numbers: (key of EXPLANATIONS, parameters)."""
+        params = {"value": self.value, "target": self.target, "expected": f"{self.expected:g}",
+                  "needed": self.needed, "days": self.days_left, "due": self.due.isoformat()}
         if self.status == "met":
-            return f"{self.value} of {self.target}: met"
+            return "met", params
         if self.measure == "milestone":
-            when = f"due {self.due.isoformat()}"
-            return f"not reached yet; {when}" if self.days_left else f"not reached; was {when}"
-        head = f"{self.value} of {self.target}, {self.expected:g} expected by now"
-        if self.days_left == 0:
-            return f"{head}; {self.needed} short at the end of the period"
-        return f"{head}; {self.needed} more in {self.days_left} days"
+            return ("pending" if self.days_left else "missed"), params
+        return ("behind" if self.days_left else "short"), params
+
+    def explanation(self):
+        """Plain words (English): where it stands and what is still needed."""
+        key, params = self.explanation_parts()
+        return EXPLANATIONS[key] % params
 
 
 # Once the deadline has passed there is no pace left to be on: short of the target is off it.

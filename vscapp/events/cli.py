@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import click
+from flask_babel import force_locale
 
 from vscapp.auth.services import user_by_email
 from vscapp.events.importer import ImportRejected, import_events
@@ -23,7 +24,8 @@ def import_command(path, email):
     if user is None or not user.active:
         raise click.ClickException(f"no active account {email}")
     try:
-        events = import_events(path.read_text(encoding="utf-8-sig"), user)
+        with force_locale(user.language):  # the report of bad rows reads in their language
+            events = import_events(path.read_text(encoding="utf-8-sig"), user)
     except UnicodeDecodeError as exc:
         raise click.ClickException(f"{path}: not UTF-8 text ({exc.reason})") from None
     except ImportRejected as exc:

@@ -1,0 +1,162 @@
+"""The home page per role, the indicator page, and the yearly evaluation report."""
+
+import csv
+import io
+
+import pytest
+from sqlalchemy import select
+
+from conftest import DATA
+from vscapp.audit.models import AuditEntry
+from vscapp.extensions import db
+from vscapp.permissions import may_see_indicator
+from vscapp.plans.parser import parse_plan
+from vscapp.plans.services import import_plan
+from vscapp.report.models import IndicatorComment
+
+
+@pytest.fixture
+def demo(runner, rules_2023):
+    runner.invoke(args=["demo", "users"])
+    assert runner.invoke(args=["demo", "events"]).exit_code == 0
+
+
+def event_links(html):
+    """Links to single records in the indicator page's event lists."""
+    return sum(part.split("</ul>")[0].count('href="/events/')
+               for part in html.split('class="event-list"')[1:])
+
+
+def card(html, code):
+    return html.split(f'data-code="{code}"')[1].split("</li>")[0]
+
+
+def test_coordinator_home_shows_statuses_in_words_and_what_needs_attention(client, as_role, demo):
+    as_role("coordinator")
+    html = client.get("/?as_of=2023-09-30").get_data(as_text=True)
+    attention = html.split('id="attention-title"')[1].split("</section>")[0]
+    assert attention.index("S1.SD4.OD2.I1") < attention.index("S1.SD4.OD3.I1")  # worst first
+    police = card(html, "S1.SD4.OD2.I1")
+    assert 'class="status status-off_target">off target' in police
+    assert "1 of 3 · 2 expected by now" in police
+    assert 'class="pace" style="left: 66.7%"' in police  # where it should be by today
+    assert "reached" in card(html, "S1.SD1.OD1.I1")
+    assert html.count('class="objective"') == 4
+
+
+def test_home_filters_by_status_and_strategic_objective(client, as_role, demo):
+    as_role("coordinator")
+    html = client.get("/?as_of=2023-09-30&status=off_target").get_data(as_text=True)
+    assert html.count('<li class="card') == 1 and 'data-code="S1.SD4.OD2.I1"' in html
+    html = client.get("/?as_of=2023-09-30&strategic=S1.SD2").get_data(as_text=True)
+    assert html.count('<li class="card') == 2
+
+
+@pytest.mark.parametrize("role", ["officer", "liaison"])
+def test_other_roles_see_progress_without_the_coordinators_attention_list(
+        client, as_role, demo, role):
+    as_role(role)
+    html = client.get("/?as_of=2023-09-30").get_data(as_text=True)
+    assert html.count('<li class="card') == 13
+    assert 'id="attention-title"' not in html
+
+
+def test_officers_follow_sector_1_only():
+    class User:
+        is_authenticated = is_active = True
+
+        def __init__(self, role):
+            self.role = role
+
+    assert may_see_indicator(User("officer"), "S1.SD1.OD1.I1")
+    assert not may_see_indicator(User("officer"), "S2.SD1.OD1.I1")
+    assert may_see_indicator(User("liaison"), "S2.SD1.OD1.I1")
+
+
+def test_indicator_page_chart_events_and_rules(client, as_role, demo):
+    as_role("coordinator")
+    html = client.get("/targets/2023/S1.SD4.OD3.I1?as_of=2023-09-30").get_data(as_text=True)
+    assert "<svg" in html and 'class="value-line"' in html and 'class="pace-line"' in html
+    assert 'class="today-line"' in html
+    assert "5 of 10, 7 expected by now; 5 more in 92 days" in html
+    assert event_links(html) == 5  # the five projects, readable by the coordinator
+    assert "Initial 2023 targets" in html  # the rules' history
+    assert "count, at least 10; evenly through the year" in " ".join(html.split())
+
+
+def test_liaison_sees_how_many_but_not_which_social_prevention_records(client, as_role, demo):
+    as_role("liaison")
+    html = client.get("/targets/2023/S1.SD4.OD3.I1?as_of=2023-09-30").get_data(as_text=True)
+    counted = html.split('id="counted"')[1].split("</table>")[0]
+    assert '<td class="num">5</td>' in counted
+    assert event_links(html) == 0
+    police = client.get("/targets/2023/S1.SD4.OD2.I1?as_of=2023-09-30").get_data(as_text=True)
+    assert event_links(police) == 1  # police contacts are shared with the liaison
+
+
+def test_completeness_check_before_export(client, as_role, demo):
+    as_role("coordinator")
+    html = client.get("/report/2023?as_of=2023-12-31").get_data(as_text=True)
+    check = html.split('id="completeness"')[1].split("</section>")[0]
+    assert "No activity counted for: S1.SD3.OD3.I2" in check
+    assert "Months without any entry: 2023-08" in check
+
+
+def test_comment_is_saved_audited_and_exported(client, as_role, demo):
+    coordinator = as_role("coordinator")
+    response = client.post("/report/2023/comments/S1.SD4.OD2.I1",
+                           data={"text": "Police cell reorganised in spring"})
+    assert response.status_code == 302
+    comment = db.session.scalar(select(IndicatorComment))
+    assert (comment.code, comment.text, comment.updated_by_id) == (
+        "S1.SD4.OD2.I1", "Police cell reorganised in spring", coordinator.id)
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "report.comment"))
+    assert entry.after == {"text": "Police cell reorganised in spring"}
+    assert client.post("/report/2023/comments/S9.SD9.OD9.I9", data={"text": "x"}
+                       ).status_code == 404
+    body = client.get("/report/2023/export.csv?as_of=2023-12-31&lang=nl").data
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig")), delimiter=";"))
+    police = next(r for r in rows[1:] if r[1] == "S1.SD4.OD2.I1")
+    assert police[4:] == ["1", "3", "buiten doel", "Police cell reorganised in spring"]
+
+
+def test_xlsx_keeps_the_plan_structure(client, as_role, demo):
+    from openpyxl import load_workbook
+
+    as_role("coordinator")
+    response = client.get("/report/2023/export.xlsx?as_of=2023-12-31&lang=nl")
+    assert response.headers["Content-Disposition"] == \
+        'attachment; filename="vsc-evaluation-2023-2023-12-31-nl.xlsx"'
+    book = load_workbook(io.BytesIO(response.data))
+    sheet = book.worksheets[0]
+    assert sheet["A1"].value.startswith("Evaluatie 2023")
+    codes = [row[1].value for row in sheet.iter_rows(min_row=3)]
+    assert codes[:7] == ["S1", "S1.G1", "S1.SD1", "S1.SD1.OD1", "S1.SD1.OD1.R1",
+                         "S1.SD1.OD1.I1", "S1.SD1.OD2"]
+    assert len([c for c in codes if ".I" in c]) == 13
+    assert codes[-1] == "S2.SD4"
+    row = next(r for r in sheet.iter_rows(min_row=3) if r[1].value == "S1.SD1.OD2.I1")
+    assert [c.value for c in row[3:7]] == ["minstens 10 per jaar", "11", "10", "behaald"]
+    assert row[2].alignment.indent == 5
+    assert "S1.SD3.OD3.I2" in book.worksheets[1]["A1"].value
+
+
+def test_pdf_in_french_for_a_plan_imported_in_both_languages(client, as_role, demo):
+    from pypdf import PdfReader
+
+    import_plan(parse_plan((DATA / "plan-2023-fr.md").read_text(encoding="utf-8")))
+    db.session.commit()
+    as_role("coordinator")
+    response = client.get("/report/2023/export.pdf?as_of=2023-12-31&lang=fr")
+    assert response.mimetype == "application/pdf" and response.data.startswith(b"%PDF")
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages)
+    assert "Évaluation 2023 · Molenbeek-Saint-Jean" in text
+    assert "Nombre de consultations individuelles" in text
+    assert "hors objectif" in text and "atteint" in text
+    assert "Aucune activité comptée pour : S1.SD3.OD3.I2" in text
+
+
+def test_report_is_the_coordinators(client, as_role, demo):
+    as_role("officer")
+    assert client.get("/report/2023").status_code == 403
+    assert client.get("/report/2023/export.pdf").status_code == 403
