@@ -40,6 +40,8 @@ def register_config(app, config):
 
 
 def register_extensions(app):
+    from flask_babel import lazy_gettext as _l
+
     from vscapp.auth.services import load_user
     from vscapp.extensions import babel, csrf, db, login_manager, migrate
     from vscapp.i18n import select_locale
@@ -50,6 +52,7 @@ def register_extensions(app):
     babel.init_app(app, locale_selector=select_locale)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please sign in to open this page.")
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
     login_manager.user_loader(load_user)
