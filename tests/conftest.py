@@ -128,23 +128,23 @@ def database_url(databases):
     databases.drop(url)
 
 
-@pytest.fixture
-def app(database_url):
-    app = make_app(database_url)
+def app_in_context(url, **extra):
+    app = make_app(url, **extra)
     with app.app_context():
         yield app
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture
+def app(database_url):
+    yield from app_in_context(database_url)
 
 
 @pytest.fixture
 def csrf_app(database_url):
     """An app with CSRF protection on, as in production."""
-    app = make_app(database_url, WTF_CSRF_ENABLED=True)
-    with app.app_context():
-        yield app
-        db.session.remove()
-        db.engine.dispose()
+    yield from app_in_context(database_url, WTF_CSRF_ENABLED=True)
 
 
 @pytest.fixture

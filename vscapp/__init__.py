@@ -8,7 +8,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def create_app(config=None):
-    """Build the application; `config` is a class or mapping, default from VSC_ENV."""
+    """Build the application.
+
+    `config` is a configuration class (default: the one VSC_ENV names), or a mapping of
+    settings applied over TestingConfig (what the tests and benchmarks pass).
+    """
     app = Flask(__name__, template_folder=str(ROOT / "templates"), instance_relative_config=True)
     register_config(app, config)
     register_extensions(app)
@@ -88,40 +92,9 @@ def register_commands(app):
 
 
 def register_template_helpers(app):
-    from flask_babel import format_date, format_decimal
+    from vscapp.templating import register
 
-    from vscapp import permissions
-    from vscapp.i18n import current_language, localized
-
-    app.jinja_env.globals.update(
-        can=permissions.can,
-        localized=localized,
-        current_language=current_language,
-        role_label=lambda role: permissions.ROLE_LABELS[permissions.Role(role)],
-        page_url=page_url,
-        format_day=lambda day: format_date(day, "medium"),
-        format_month=lambda day: format_date(day, "MMM"),
-        format_number=format_decimal,
-        explain=explain,
-    )
-
-
-def explain(result):
-    """An evaluation's explanation in the reader's language."""
-    from flask_babel import gettext
-
-    from vscapp.engine.evaluate import EXPLANATIONS
-
-    key, params = result.explanation_parts()
-    return gettext(EXPLANATIONS[key], **params)
-
-
-def page_url(number):
-    """The current page's URL with its query string, at another page of results."""
-    from flask import request, url_for
-
-    return url_for(request.endpoint, **{**request.view_args, **request.args.to_dict(),
-                                        "page": number})
+    register(app)
 
 
 def register_error_handlers(app):

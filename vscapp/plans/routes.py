@@ -8,13 +8,18 @@ from vscapp.plans.services import latest_plan, plan_for_year, plan_years
 bp = Blueprint("plans", __name__, url_prefix="/plans")
 
 
-@bp.get("/")
-@permission_required("plan.view")
-def index():
+def to_latest_year(endpoint):
+    """Redirect to `endpoint` for the latest plan's year, or say that there is no plan yet."""
     plan = latest_plan()
     if plan is None:
         return render_template("plans/empty.html")
-    return redirect(url_for("plans.show", year=plan.year))
+    return redirect(url_for(endpoint, year=plan.year))
+
+
+@bp.get("/")
+@permission_required("plan.view")
+def index():
+    return to_latest_year("plans.show")
 
 
 @bp.get("/<int:year>")

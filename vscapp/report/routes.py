@@ -8,7 +8,8 @@ from flask_login import current_user
 from vscapp.extensions import db
 from vscapp.i18n import current_language
 from vscapp.permissions import permission_required
-from vscapp.plans.services import latest_plan, plan_for_year
+from vscapp.plans.routes import to_latest_year
+from vscapp.plans.services import plan_for_year
 from vscapp.report import exports, services
 from vscapp.report.forms import CommentForm, ReportForm
 from vscapp.targets.routes import default_as_of
@@ -40,10 +41,7 @@ def options(year):
 @bp.get("/")
 @permission_required("report.view")
 def index():
-    plan = latest_plan()
-    if plan is None:
-        return render_template("plans/empty.html")
-    return redirect(url_for("report.show", year=plan.year))
+    return to_latest_year("report.show")
 
 
 @bp.get("/<int:year>")

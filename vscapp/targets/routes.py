@@ -10,7 +10,8 @@ from flask_login import current_user
 from vscapp.engine.rulesfile import RulesFileError
 from vscapp.extensions import db
 from vscapp.permissions import may_see_indicator, permission_required, require
-from vscapp.plans.services import latest_plan, plan_for_year, plan_years
+from vscapp.plans.routes import to_latest_year
+from vscapp.plans.services import plan_for_year, plan_years
 from vscapp.targets import progress, services
 from vscapp.targets.forms import ActivateForm, AsOfForm, RulesForm
 from vscapp.targets.models import RulesVersion
@@ -105,10 +106,7 @@ def activate(year, version_id):
 @bp.get("/targets/")
 @permission_required("targets.view")
 def index():
-    plan = latest_plan()
-    if plan is None:
-        return render_template("plans/empty.html")
-    return redirect(url_for("targets.status", year=plan.year))
+    return to_latest_year("targets.status")
 
 
 @bp.get("/targets/<int:year>/<code>")

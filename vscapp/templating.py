@@ -1,0 +1,34 @@
+"""What templates may call: permissions, the reader's language, locale-aware formats."""
+
+from flask import request, url_for
+from flask_babel import format_date, format_decimal, gettext
+
+from vscapp import permissions
+from vscapp.engine.evaluate import EXPLANATIONS
+from vscapp.i18n import current_language, localized
+
+
+def register(app):
+    app.jinja_env.globals.update(
+        can=permissions.can,
+        localized=localized,
+        current_language=current_language,
+        role_label=lambda role: permissions.ROLE_LABELS[permissions.Role(role)],
+        page_url=page_url,
+        format_day=lambda day: format_date(day, "medium"),
+        format_month=lambda day: format_date(day, "MMM"),
+        format_number=format_decimal,
+        explain=explain,
+    )
+
+
+def explain(result):
+    """An evaluation's explanation in the reader's language."""
+    key, params = result.explanation_parts()
+    return gettext(EXPLANATIONS[key], **params)
+
+
+def page_url(number):
+    """The current page's URL with its query string, at another page of results."""
+    return url_for(request.endpoint, **{**request.view_args, **request.args.to_dict(),
+                                        "page": number})
