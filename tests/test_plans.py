@@ -239,6 +239,19 @@ def test_cli_export_of_a_missing_year_says_so(runner):
     assert "no plan for 1999" in result.output
 
 
+def test_a_plan_in_both_languages_reads_in_the_readers_language(client, make_user, plan_2023):
+    import_text(PLAN_2023_FR.read_text(encoding="utf-8"))
+    from conftest import login
+
+    login(client, make_user("officer", language="fr"))
+    french = client.get("/plans/2023").get_data(as_text=True)
+    assert "Nombre de consultations individuelles" in french
+    assert "Aantal individuele raadplegingen" not in french
+    client.post("/language", data={"language": "nl", "next": "/plans/2023"})
+    dutch = client.get("/plans/2023").get_data(as_text=True)
+    assert "Aantal individuele raadplegingen" in dutch
+
+
 def test_plan_page_shows_the_tree(client, as_role, plan_2023):
     as_role("liaison")
     html = client.get("/plans/2023").get_data(as_text=True)

@@ -32,8 +32,8 @@ def _context(alerts, user, config):
     return {
         "alerts": [{"alert": a, "text": indicator_text(a, user.language),
                     "status": status_word(a.status),
-                    "url": f"{config['BASE_URL'].rstrip('/')}/targets/{a.year}"
-                           f"?as_of={a.as_of.isoformat()}#{a.code}"} for a in alerts],
+                    "url": f"{config['BASE_URL'].rstrip('/')}/targets/{a.year}/{a.code}"
+                           f"?as_of={a.as_of.isoformat()}"} for a in alerts],
         "user": user,
     }
 
