@@ -143,3 +143,13 @@ def test_demo_users_prints_one_working_password_per_role(runner, client):
         assert client.post("/login", data={"email": email, "password": password}
                            ).status_code == 302
         client.post("/logout")
+
+
+def test_security_headers(client, make_user):
+    response = client.get("/login")
+    policy = response.headers["Content-Security-Policy"]
+    assert "script-src 'none'" in policy and "frame-ancestors 'none'" in policy
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    login(client, make_user("officer"))
+    assert client.get("/events/").headers["Cache-Control"] == "no-store"
