@@ -1,6 +1,7 @@
 """Signing in and out: hashed passwords, one message for every failure, safe `next`, CSRF."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -153,3 +154,26 @@ def test_security_headers(client, make_user):
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     login(client, make_user("officer"))
     assert client.get("/events/").headers["Cache-Control"] == "no-store"
+
+
+@pytest.mark.parametrize("known", [True, False])
+def test_repeated_failures_are_throttled_alike_for_known_and_unknown_addresses(
+        client, make_user, known):
+    from sqlalchemy import update
+
+    from vscapp.auth.models import SignInFailure
+    from vscapp.models import utcnow
+
+    user = make_user("officer")
+    email = user.email if known else "nobody@example.test"
+    for _ in range(5):
+        response = client.post("/login", data={"email": email, "password": "wrong password!"})
+        assert "Wrong e-mail address or password." in response.get_data(as_text=True)
+    response = client.post("/login", data={"email": email, "password": PASSWORD})
+    assert response.status_code == 429
+    assert "Too many failed attempts" in response.get_data(as_text=True)
+    # a quarter of an hour later the address may try again
+    db.session.execute(update(SignInFailure).values(at=utcnow() - timedelta(minutes=16)))
+    db.session.commit()
+    response = client.post("/login", data={"email": email, "password": PASSWORD})
+    assert response.status_code == (302 if known else 200)

@@ -42,3 +42,11 @@ class User(UserMixin, db.Model):
 
     def __repr__(self):
         return f"<User {self.email} {self.role}>"
+
+
+class SignInFailure(db.Model):
+    """A failed sign-in, for throttling guesses; the address as typed, never a password."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    at: Mapped[datetime] = created_at_column()

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from vscapp.auth.forms import LoginForm
-from vscapp.auth.services import authenticate, is_safe_next
+from vscapp.auth.services import TooManyAttempts, authenticate, is_safe_next
 from vscapp.permissions import public, signed_in
 
 bp = Blueprint("auth", __name__)
@@ -20,7 +20,12 @@ def login():
         return redirect(target)
     form = LoginForm()
     if form.validate_on_submit():
-        user = authenticate(form.email.data, form.password.data)
+        try:
+            user = authenticate(form.email.data, form.password.data)
+        except TooManyAttempts:
+            flash(_("Too many failed attempts with this address: try again in 15 minutes."),
+                  "error")
+            return render_template("auth/login.html", form=form), 429
         if user is not None:
             login_user(user)
             return redirect(target)

@@ -1,13 +1,15 @@
 """Accounts: authentication and the verbs that change them (audited, never deleted)."""
 
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from vscapp.audit import services as audit
-from vscapp.auth.models import User
+from vscapp.auth.models import SignInFailure, User
 from vscapp.extensions import db
+from vscapp.models import utcnow
 
 USER_FIELDS = ("email", "role", "language", "active", "alert_delivery")
 MIN_PASSWORD_LENGTH = 10
@@ -23,15 +25,33 @@ def user_by_email(email):
     return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
 
 
+MAX_FAILURES = 5
+FAILURE_WINDOW = timedelta(minutes=15)
+
+
+class TooManyAttempts(Exception):
+    """Too many failed sign-ins for this address lately; said alike for unknown addresses."""
+
+
 def authenticate(email, password):
-    """The active user with these credentials, or None; as slow for unknown accounts."""
+    """The active user with these credentials, or None; as slow for unknown accounts.
+
+    After MAX_FAILURES failures for an address within FAILURE_WINDOW, refuse it for a while
+    (TooManyAttempts), whether or not an account has that address.
+    """
+    email = email.strip().lower()
+    recent = db.session.scalar(select(func.count(SignInFailure.id)).where(
+        SignInFailure.email == email, SignInFailure.at >= utcnow() - FAILURE_WINDOW))
+    if recent >= MAX_FAILURES:
+        raise TooManyAttempts(email)
     user = user_by_email(email)
     if user is None:
         check_password_hash(_DUMMY_HASH, password)  # same cost: the answer time tells nothing
-        return None
-    if not user.check_password(password) or not user.active:
-        return None
-    return user
+    elif user.check_password(password) and user.active:
+        return user
+    db.session.add(SignInFailure(email=email[:254]))
+    db.session.commit()
+    return None
 
 
 def password_problem(password):
