@@ -5,6 +5,7 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     DataRequired,
     InputRequired,
@@ -37,7 +38,9 @@ class EventForm(FlaskForm):
     def __init__(self, types, *args, lang="nl", **kwargs):
         super().__init__(*args, **kwargs)
         self.types = {t.code: t for t in types}
-        self.event_type.choices = choices((t.code, t.name(lang)) for t in types)
+        sectors = {1: _l("Sector 1: municipal projects"), 2: _l("Sector 2: police zone")}
+        self.event_type.choices = [SelectChoice(t.code, t.name(lang), optgroup=sectors[t.sector])
+                                   for t in types]
 
     @property
     def chosen_type(self):
