@@ -219,7 +219,9 @@ def test_an_upload_goes_through_the_same_validator(client, as_role, rules_2023):
         "upload": (BytesIO(b"year: 2023\nindicators: {X: 1}\n"), "rules.yaml")},
         content_type="multipart/form-data")
     assert response.status_code == 400
-    assert "no indicator X in the plan of 2023" in response.get_data(as_text=True)
+    html = response.get_data(as_text=True)
+    assert "no indicator X in the plan of 2023" in html
+    assert '<span class="ln">2</span>indicators: {X: 1}' in html  # the uploaded file, listed
     response = client.post("/rules/2023", data={
         "upload": (BytesIO(b"\xff\xfe"), "rules.yaml")}, content_type="multipart/form-data")
     assert "The file is not UTF-8 text." in response.get_data(as_text=True)

@@ -58,6 +58,7 @@ def rules_year(year):
             version = services.save_version(text, source="web", user=current_user, year=year)
         except RulesFileError as exc:
             errors = exc.errors
+            form.content.data = text  # an uploaded file comes back in the editor, to fix
         else:
             db.session.commit()
             return redirect(url_for("targets.rules_version", year=year, version_id=version.id))
