@@ -27,6 +27,7 @@ from vscapp.alerts.models import (
     IndicatorState,
     OutboxMessage,
 )
+from vscapp.audit import services as audit
 from vscapp.auth.models import User
 from vscapp.extensions import db
 from vscapp.mail import Mailer, MailError
@@ -137,13 +138,18 @@ def _queue(alert_id, users):
     db.session.flush()
 
 
+def _claimable(now):
+    """Not sent, and not claimed by a run that is still within its time."""
+    return (OutboxMessage.sent_at.is_(None),
+            or_(OutboxMessage.claimed_at.is_(None), OutboxMessage.claimed_at < now - STALE_CLAIM))
+
+
 def _claim(conditions, now):
     """Claim the pending messages matching `conditions`; return those this call claimed."""
     token = uuid.uuid4().hex
-    db.session.execute(update(OutboxMessage).where(
-        *conditions, OutboxMessage.sent_at.is_(None),
-        or_(OutboxMessage.claimed_at.is_(None), OutboxMessage.claimed_at < now - STALE_CLAIM))
-        .values(claim_token=token, claimed_at=now).execution_options(synchronize_session=False))
+    db.session.execute(update(OutboxMessage).where(*conditions, *_claimable(now))
+                       .values(claim_token=token, claimed_at=now)
+                       .execution_options(synchronize_session=False))
     db.session.commit()
     return db.session.scalars(select(OutboxMessage).where(OutboxMessage.claim_token == token)
                               .order_by(OutboxMessage.id)).all()
@@ -151,8 +157,7 @@ def _claim(conditions, now):
 
 def _pending(now):
     """Ids of due immediate messages, and users whose weekly digest is due."""
-    live = (OutboxMessage.sent_at.is_(None),
-            or_(OutboxMessage.claimed_at.is_(None), OutboxMessage.claimed_at < now - STALE_CLAIM))
+    live = _claimable(now)
     immediate = db.session.scalars(select(OutboxMessage.id).where(
         *live, OutboxMessage.delivery == "immediate").order_by(OutboxMessage.id)).all()
     oldest = db.session.execute(select(OutboxMessage.user_id, func.min(OutboxMessage.created_at))
@@ -226,7 +231,5 @@ def alert_history():
 
 
 def acknowledge(alert, comment, user):
-    from vscapp.audit import services as audit
-
     alert.acknowledged_at, alert.acknowledged_by_id, alert.comment = utcnow(), user.id, comment
     audit.record("alert.acknowledge", alert, reason=comment, actor=user)
