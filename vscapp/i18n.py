@@ -21,8 +21,12 @@ def current_language():
     return locale.language if locale else "nl"
 
 
-def localized(obj, name):
-    """`obj.<name>_<lang>` in the reader's language, else in the other one."""
-    lang = current_language()
+def text_in(obj, name, lang):
+    """`obj.<name>_<lang>`, else the same text in the other language (plans may have one)."""
     other = "fr" if lang == "nl" else "nl"
     return getattr(obj, f"{name}_{lang}", None) or getattr(obj, f"{name}_{other}", None) or ""
+
+
+def localized(obj, name):
+    """`obj.<name>_...` in the reader's language."""
+    return text_in(obj, name, current_language())

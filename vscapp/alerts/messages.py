@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from vscapp.extensions import db
+from vscapp.i18n import text_in
 from vscapp.mail import build
 from vscapp.plans.models import Indicator, Plan
 
@@ -23,9 +24,7 @@ def status_word(status):
 def indicator_text(alert, lang):
     indicator = db.session.scalar(select(Indicator).join(Plan).where(
         Plan.year == alert.year, Indicator.code == alert.code))
-    if indicator is None:
-        return ""
-    return getattr(indicator, f"text_{lang}", None) or indicator.text_nl or indicator.text_fr
+    return text_in(indicator, "text", lang) if indicator else ""
 
 
 def _context(alerts, user, config):

@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from vscapp.audit import services as audit
 from vscapp.extensions import db
+from vscapp.i18n import text_in
 from vscapp.models import utcnow
 from vscapp.plans.models import Indicator, NodeKind, Plan, PlanNode
 
@@ -146,7 +147,7 @@ def export_plan(plan, lang=None):
     lang = lang or (plan.languages or ["nl"])[0]
 
     def text(obj):
-        return getattr(obj, f"text_{lang}") or getattr(obj, f"text_{_other(lang)}")
+        return text_in(obj, "text", lang) or None
 
     def node(n):
         keys = {NodeKind.SECTOR: "title", NodeKind.STRATEGIC: "domain"}
@@ -178,10 +179,6 @@ CHILD_KEYS = {
     NodeKind.STRATEGIC: "operational_objectives",
     NodeKind.OPERATIONAL: "expected_results",
 }
-
-
-def _other(lang):
-    return "fr" if lang == "nl" else "nl"
 
 
 def latest_plan():

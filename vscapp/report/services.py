@@ -10,6 +10,7 @@ from sqlalchemy import extract, select
 from vscapp.audit import services as audit
 from vscapp.events.models import Event
 from vscapp.extensions import db
+from vscapp.i18n import text_in
 from vscapp.models import utcnow
 from vscapp.plans.models import IndicatorKind, NodeKind
 from vscapp.plans.services import plan_for_year
@@ -32,10 +33,6 @@ class ReportRow:
     status: str = ""
     status_word: str = ""
     comment: str = ""
-
-
-def _text(obj, lang):
-    return getattr(obj, f"text_{lang}", None) or obj.text_nl or obj.text_fr or ""
 
 
 def status_words():
@@ -61,7 +58,7 @@ def report_rows(year, as_of, lang):
     rows = []
 
     def walk(node):
-        rows.append(ReportRow(node.kind, LEVELS[node.kind], node.code, _text(node, lang)))
+        rows.append(ReportRow(node.kind, LEVELS[node.kind], node.code, text_in(node, "text", lang)))
         for child in node.live_children():
             walk(child)
         for indicator in node.live_indicators():
@@ -74,8 +71,9 @@ def report_rows(year, as_of, lang):
 
 
 def _indicator_row(indicator, result, comments, words, lang):
-    row = ReportRow("indicator", LEVELS["indicator"], indicator.code, _text(indicator, lang),
-                    target=target_words(indicator), comment=comments.get(indicator.code, ""))
+    row = ReportRow("indicator", LEVELS["indicator"], indicator.code,
+                    text_in(indicator, "text", lang), target=target_words(indicator),
+                    comment=comments.get(indicator.code, ""))
     if result is not None:
         milestone = result.measure == "milestone"
         row.value = (_("yes") if result.value else _("no")) if milestone else str(result.value)
