@@ -15,6 +15,7 @@ from vscapp.extensions import db
 from vscapp.forms import choices
 from vscapp.i18n import current_language
 from vscapp.permissions import permission_required, require
+from vscapp.plans.services import latest_plan
 
 bp = Blueprint("events", __name__, url_prefix="/events")
 
@@ -45,7 +46,9 @@ def index():
         [("", _("All"))] + [(t.code, t.name(current_language())) for t in types])
     data = filters.data if filters.validate() else {}
     page = db.paginate(services.events_query(types, data), per_page=50, error_out=False)
-    year = (data.get("date_from") or date.today()).year
+    plan = latest_plan()
+    year = data["date_from"].year if data.get("date_from") else (
+        plan.year if plan else date.today().year)
     return render_template("events/index.html", page=page, filters=filters, year=year,
                            counts=services.counts_by_type(year))
 
