@@ -102,8 +102,10 @@ def demo_events_command():
         raise click.ClickException("run `vsc demo users` first")
     for code, month, day, quantity, participants in DEMO_EVENTS_2023:
         event_type = type_by_code(code)
-        user = next(u for role, u in accounts.items()
-                    if role != Role.COORDINATOR and may_record(u, event_type))
+        # police matters by the liaison, the rest by the prevention officer
+        user = accounts[Role.OFFICER if event_type.social_prevention else Role.LIAISON]
+        if not may_record(user, event_type):
+            raise click.ClickException(f"{user.email} may not record {code}")
         record_event(event_type, user, occurred_on=date(2023, month, day), quantity=quantity,
                      participants=participants)
     db.session.commit()
