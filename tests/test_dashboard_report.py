@@ -2,11 +2,13 @@
 
 import csv
 import io
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
 
 from conftest import DATA
+from factories import make_event
 from vscapp.audit.models import AuditEntry
 from vscapp.extensions import db
 from vscapp.permissions import may_see_indicator
@@ -160,3 +162,17 @@ def test_report_is_the_coordinators(client, as_role, demo):
     as_role("officer")
     assert client.get("/report/2023").status_code == 403
     assert client.get("/report/2023/export.pdf").status_code == 403
+
+
+def test_indicator_page_lists_only_the_latest_records_and_links_to_all(
+        client, as_role, rules_2023, make_user):
+    officer = make_user("officer")
+    for day in range(1, 56):
+        make_event("project", officer, on=date(2023, 1, 1) + timedelta(days=day))
+    as_role("coordinator")
+    html = client.get("/targets/2023/S1.SD4.OD3.I1?as_of=2023-12-31").get_data(as_text=True)
+    counted = html.split('id="counted"')[1].split("</table>")[0]
+    assert '<td class="num">55</td>' in counted
+    assert event_links(html) == 50
+    assert ("/events/?event_type=project&amp;date_from=2023-01-01&amp;date_to=2023-12-31"
+            in html)

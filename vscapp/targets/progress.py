@@ -119,15 +119,25 @@ def chart(ruleset, rule, as_of, width=640, height=240, margin=36):
                  x(today) if 0 <= today < days else None, y_max, months)
 
 
+@dataclass
+class Counted:
+    event_type: EventType
+    quantity: int
+    participants: int
+    latest: list  # the most recent events, for readers allowed to open them
+
+
+LATEST = 50
+
+
 def counted_events(rule, start, end):
-    """(event type, live events of that type in the period) for each type the rule counts;
-    the page shows the rows only where the reader may read them."""
-    types = db.session.scalars(select(EventType).where(EventType.code.in_(rule.events))
-                               .order_by(EventType.code)).all()
-    result = []
-    for event_type in types:
-        events = db.session.scalars(select(Event).where(
-            Event.type_id == event_type.id, Event.voided_at.is_(None),
-            Event.occurred_on.between(start, end)).order_by(Event.occurred_on)).all()
-        result.append((event_type, events))
-    return result
+    """For each type the rule counts: its totals in the period and its latest live events."""
+    live = (Event.voided_at.is_(None), Event.occurred_on.between(start, end))
+    totals = select(EventType, func.coalesce(func.sum(Event.quantity), 0),
+                    func.coalesce(func.sum(Event.participants), 0)).outerjoin(
+        Event, (Event.type_id == EventType.id) & live[0] & live[1]).where(
+        EventType.code.in_(rule.events)).group_by(EventType.id).order_by(EventType.code)
+    return [Counted(event_type, quantity, participants, db.session.scalars(
+        select(Event).where(Event.type_id == event_type.id, *live)
+        .order_by(Event.occurred_on.desc(), Event.id.desc()).limit(LATEST)).all())
+        for event_type, quantity, participants in db.session.execute(totals)]

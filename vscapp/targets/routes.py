@@ -131,6 +131,7 @@ def indicator(year, code):
         "targets/indicator.html", year=year, indicator=indicator, rule=rule, result=result,
         as_of=as_of, form=form, chart=progress.chart(ruleset, rule, as_of),
         counted=progress.counted_events(rule, ruleset.start, min(as_of, ruleset.end)),
+        latest_limit=progress.LATEST,
         history=[(a, progress.rule_for(a.version, code)) for a in services.activations(year)])
 
 
