@@ -23,12 +23,12 @@ from sqlalchemy import create_engine, insert, select, text
 from sqlalchemy.engine import make_url
 
 from vscapp import create_app
-from vscapp.auth.services import create_user
 from vscapp.events.models import Event, EventType
 from vscapp.extensions import db
 from vscapp.plans.parser import parse_plan
 from vscapp.plans.services import import_plan, plan_for_year
 from vscapp.targets import services
+from vscapp.users.services import create_user
 
 ROOT = Path(__file__).resolve().parent.parent
 YEAR = 2023

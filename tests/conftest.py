@@ -19,9 +19,9 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from vscapp import create_app
-from vscapp.auth import services as accounts
 from vscapp.extensions import db
-from vscapp.permissions import Role
+from vscapp.users import services as accounts
+from vscapp.vocabulary import Role
 
 ROOT = Path(__file__).resolve().parent.parent
 PLAN_2023_NL = ROOT / "plans" / "molenbeek-2023-nl.md"

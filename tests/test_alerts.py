@@ -143,9 +143,9 @@ def test_the_message_in_the_recipients_language_with_numbers_and_no_record_detai
 
 
 def test_a_weekly_digest_gathers_the_alerts(runner, demo_2023, smtp, make_user, app):
-    from vscapp.auth.services import user_by_email
+    from vscapp.users.services import user_by_email
 
-    user_by_email(COORD).alert_delivery = "weekly"
+    user_by_email(COORD).alert_delivery = "digest"
     db.session.commit()
     thursday = datetime(2026, 11, 26, 8, tzinfo=UTC)
     services.run(date(2023, 3, 31), now=thursday)
@@ -209,7 +209,7 @@ def test_alerts_page_acknowledge_with_a_comment(client, runner, demo_2023, smtp,
 
 def test_each_user_chooses_digest_or_immediate(client, as_role):
     user = as_role("liaison")
-    response = client.post("/account", data={"language": "fr", "alert_delivery": "weekly"})
+    response = client.post("/account", data={"language": "fr", "alert_delivery": "digest"})
     assert response.status_code == 302
     db.session.refresh(user)
-    assert (user.language, user.alert_delivery) == ("fr", "weekly")
+    assert (user.language, user.alert_delivery) == ("fr", "digest")

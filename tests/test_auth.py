@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from conftest import PASSWORD, csrf_token, login
 from vscapp.audit.models import AuditEntry
-from vscapp.auth.models import User
 from vscapp.extensions import db
+from vscapp.users.models import User
 
 
 def test_password_is_stored_hashed(make_user):

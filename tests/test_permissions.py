@@ -4,7 +4,7 @@ import pytest
 
 from conftest import login
 from factories import event_type, make_event
-from vscapp.permissions import Role
+from vscapp.vocabulary import Role
 
 ANON, OFFICER, COORD, LIAISON = "anonymous", Role.OFFICER, Role.COORDINATOR, Role.LIAISON
 ALL = {OFFICER: 200, COORD: 200, LIAISON: 200}
@@ -45,8 +45,8 @@ MATRIX = [
     ("GET", "/alerts/", "alerts.index", ALL),
     ("POST", "/alerts/999999/acknowledge", "alerts.acknowledge",
      {OFFICER: 403, COORD: 404, LIAISON: 403}),
-    ("GET", "/account", "alerts.account", ALL),
-    ("POST", "/language", "alerts.language", {ANON: 302, OFFICER: 302, COORD: 302,
+    ("GET", "/account", "users.account", ALL),
+    ("POST", "/language", "users.language", {ANON: 302, OFFICER: 302, COORD: 302,
                                               LIAISON: 302}),
     ("GET", "/targets/2023/S1.SD1.OD2.I1", "targets.indicator", ALL),
     ("GET", "/targets/2023/S2.SD1.OD1.I1", "targets.indicator", {OFFICER: 404, COORD: 404,

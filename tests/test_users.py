@@ -4,8 +4,8 @@ from sqlalchemy import select
 
 from conftest import PASSWORD, login
 from vscapp.audit.models import AuditEntry
-from vscapp.auth.models import User
 from vscapp.extensions import db
+from vscapp.users.models import User
 
 
 def new_account(client, **fields):

@@ -47,9 +47,9 @@ def register_config(app, config):
 def register_extensions(app):
     from flask_babel import lazy_gettext as _l
 
-    from vscapp.auth.services import load_user
     from vscapp.extensions import babel, csrf, db, login_manager, migrate
     from vscapp.i18n import select_locale
+    from vscapp.users.services import load_user
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
@@ -82,10 +82,11 @@ def register_blueprints(app):
 
 def register_commands(app):
     from vscapp.alerts.cli import alerts_cli
-    from vscapp.auth.cli import demo_cli, users_cli
+    from vscapp.demo import demo_cli
     from vscapp.events.cli import events_cli
     from vscapp.plans.cli import plan_cli
     from vscapp.targets.cli import evaluate_command, rules_cli
+    from vscapp.users.cli import users_cli
 
     for group in (plan_cli, users_cli, events_cli, demo_cli, rules_cli, evaluate_command,
                   alerts_cli):

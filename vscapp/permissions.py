@@ -5,25 +5,12 @@ Social-prevention records (sector 1) are read in detail only by prevention staff
 the police liaison sees their counts, never their rows.
 """
 
-from enum import StrEnum
 from functools import wraps
 
 from flask import abort
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-
-class Role(StrEnum):
-    OFFICER = "officer"
-    COORDINATOR = "coordinator"
-    LIAISON = "liaison"
-
-
-ROLE_LABELS = {
-    Role.OFFICER: _l("Prevention officer"),
-    Role.COORDINATOR: _l("Coordinator"),
-    Role.LIAISON: _l("Police liaison"),
-}
+from vscapp.vocabulary import Role
 
 EVERYONE = frozenset(Role)
 GRANTS = {

@@ -6,6 +6,7 @@ from flask_babel import format_date, format_decimal, gettext
 from vscapp import permissions
 from vscapp.engine.evaluate import EXPLANATIONS
 from vscapp.i18n import current_language, localized
+from vscapp.vocabulary import ROLE_LABELS, STATUS_LABELS, Role, Status
 
 
 def register(app):
@@ -13,7 +14,8 @@ def register(app):
         can=permissions.can,
         localized=localized,
         current_language=current_language,
-        role_label=lambda role: permissions.ROLE_LABELS[permissions.Role(role)],
+        role_label=lambda role: gettext(ROLE_LABELS[Role(role)]),
+        status_label=lambda status: gettext(STATUS_LABELS[Status(status)]),
         page_url=page_url,
         format_day=lambda day: format_date(day, "medium"),
         format_month=lambda day: format_date(day, "MMM"),

@@ -14,11 +14,14 @@ from vscapp.extensions import db
 from vscapp.i18n import text_in
 from vscapp.mail import build
 from vscapp.plans.models import Indicator, Plan
+from vscapp.vocabulary import STATUS_LABELS, Status
 
 
 def status_word(status):
-    return {"at_risk": _("at risk"), "off_target": _("off target"),
-            "on_track": _("back on track"), "met": _("met")}[status]
+    """The status in words; an alert that ends says the indicator is back on track."""
+    if status == Status.ON_TRACK:
+        return _("back on track")
+    return _(STATUS_LABELS[status])
 
 
 def indicator_text(alert, lang):

@@ -7,9 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from vscapp.extensions import db
 from vscapp.models import created_at_column
-
-ALERT_STATUSES = ("at_risk", "off_target")
-RECOVERED_STATUSES = ("on_track", "met")
+from vscapp.vocabulary import RECOVERED_STATUSES
 
 
 class IndicatorState(db.Model):
@@ -57,10 +55,6 @@ class Alert(db.Model):
     def is_recovery(self):
         return self.status in RECOVERED_STATUSES
 
-    @property
-    def is_open(self):
-        return not self.is_recovery and self.resolved_by_id is None
-
 
 class OutboxMessage(db.Model):
     """One alert for one recipient, written before any sending; sent once, then stamped."""
@@ -68,7 +62,7 @@ class OutboxMessage(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     alert_id: Mapped[int] = mapped_column(ForeignKey("alert.id"))
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
-    delivery: Mapped[str] = mapped_column(String(10))  # immediate or digest
+    delivery: Mapped[str] = mapped_column(String(10))  # a vocabulary.Delivery
     created_at: Mapped[datetime] = created_at_column()
     claim_token: Mapped[str | None] = mapped_column(String(32))
     claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -1,15 +1,14 @@
-"""The alerts page (open alerts, acknowledgement, history) and each user's own settings."""
+"""The alerts page: open alerts, their acknowledgement, and the history."""
 
-from flask import Blueprint, flash, redirect, render_template, session, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from vscapp.alerts import services
-from vscapp.alerts.forms import AccountForm, AcknowledgeForm, LanguageForm
+from vscapp.alerts.forms import AcknowledgeForm
 from vscapp.alerts.models import Alert
-from vscapp.auth.services import is_safe_next, update_user
 from vscapp.extensions import db
-from vscapp.permissions import permission_required, public, signed_in
+from vscapp.permissions import permission_required
 
 bp = Blueprint("alerts", __name__)
 
@@ -36,32 +35,3 @@ def acknowledge(alert_id):
     else:
         flash(_("Write a comment to acknowledge an alert."), "error")
     return redirect(url_for("alerts.index"))
-
-
-@bp.post("/language")
-@public
-def language():
-    """Switch the interface language: the account's choice, or the session's before sign-in."""
-    form = LanguageForm()
-    if form.validate_on_submit():
-        if current_user.is_authenticated:
-            update_user(current_user, {"language": form.language.data}, actor=current_user)
-            db.session.commit()
-        else:
-            session["language"] = form.language.data
-    target = form.next.data
-    return redirect(target if is_safe_next(target) else url_for("main.home"))
-
-
-@bp.route("/account", methods=["GET", "POST"])
-@signed_in
-def account():
-    form = AccountForm(obj=current_user)
-    if form.validate_on_submit():
-        update_user(current_user, {"language": form.language.data,
-                                   "alert_delivery": form.alert_delivery.data},
-                    actor=current_user)
-        db.session.commit()
-        flash(_("Your settings are saved."), "success")
-        return redirect(url_for("alerts.account"))
-    return render_template("alerts/account.html", form=form)

@@ -20,20 +20,14 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from vscapp.alerts.messages import compose_alert, compose_digest
-from vscapp.alerts.models import (
-    ALERT_STATUSES,
-    RECOVERED_STATUSES,
-    Alert,
-    IndicatorState,
-    OutboxMessage,
-)
+from vscapp.alerts.models import Alert, IndicatorState, OutboxMessage
 from vscapp.audit import services as audit
-from vscapp.auth.models import User
 from vscapp.extensions import db
 from vscapp.mail import Mailer, MailError
 from vscapp.models import utcnow
-from vscapp.permissions import Role
 from vscapp.targets import services as targets
+from vscapp.users.models import User
+from vscapp.vocabulary import ALERT_STATUSES, RECOVERED_STATUSES, Delivery, Role
 
 STALE_CLAIM = timedelta(minutes=15)
 DIGEST_EVERY = timedelta(days=7)
@@ -134,7 +128,7 @@ def _queue(alert_id, users):
     for user in users:
         db.session.add(OutboxMessage(
             alert_id=alert_id, user_id=user.id,
-            delivery="digest" if user.alert_delivery == "weekly" else "immediate"))
+            delivery=user.alert_delivery))
     db.session.flush()
 
 
@@ -159,9 +153,9 @@ def _pending(now):
     """Ids of due immediate messages, and users whose weekly digest is due."""
     live = _claimable(now)
     immediate = db.session.scalars(select(OutboxMessage.id).where(
-        *live, OutboxMessage.delivery == "immediate").order_by(OutboxMessage.id)).all()
+        *live, OutboxMessage.delivery == Delivery.IMMEDIATE).order_by(OutboxMessage.id)).all()
     oldest = db.session.execute(select(OutboxMessage.user_id, func.min(OutboxMessage.created_at))
-                                .where(*live, OutboxMessage.delivery == "digest")
+                                .where(*live, OutboxMessage.delivery == Delivery.DIGEST)
                                 .group_by(OutboxMessage.user_id)).all()
     digests = [user_id for user_id, first in oldest
                if now.weekday() == 0 or _aware(first) <= now - DIGEST_EVERY]
@@ -187,7 +181,7 @@ def send_pending(report, now=None):
                          compose_alert)
             for user_id in digests:
                 _deliver(mailer, _claim([OutboxMessage.user_id == user_id,
-                                         OutboxMessage.delivery == "digest"], now), report,
+                                         OutboxMessage.delivery == Delivery.DIGEST], now), report,
                          compose_digest)
     except MailError as exc:
         report.failures.append(str(exc))

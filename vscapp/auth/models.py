@@ -1,47 +1,12 @@
-"""Accounts: who signs in, with which role and language."""
+"""Failed sign-ins, kept to throttle guessing."""
 
 from datetime import datetime
 
-from flask import current_app
-from flask_login import UserMixin
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
-from werkzeug.security import check_password_hash, generate_password_hash
 
 from vscapp.extensions import db
 from vscapp.models import created_at_column
-from vscapp.permissions import Role
-
-
-class User(UserMixin, db.Model):
-    id: Mapped[int] = mapped_column(primary_key=True)
-    email: Mapped[str] = mapped_column(String(254), unique=True)
-    password_hash: Mapped[str] = mapped_column(String(255))
-    role: Mapped[str] = mapped_column(String(20))
-    language: Mapped[str] = mapped_column(String(2), default="nl")
-    # immediate: one e-mail per alert; weekly: a digest of the week's alerts
-    alert_delivery: Mapped[str] = mapped_column(String(10), default="immediate",
-                                                server_default="immediate")
-    active: Mapped[bool] = mapped_column(default=True)
-    created_at: Mapped[datetime] = created_at_column()
-
-    @property
-    def is_active(self):
-        return self.active
-
-    @property
-    def role_enum(self):
-        return Role(self.role)
-
-    def set_password(self, password):
-        method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
-        self.password_hash = generate_password_hash(password, method=method)
-
-    def check_password(self, password):
-        return check_password_hash(self.password_hash, password)
-
-    def __repr__(self):
-        return f"<User {self.email} {self.role}>"
 
 
 class SignInFailure(db.Model):

@@ -1,4 +1,4 @@
-"""Accounts: authentication and the verbs that change them (audited, never deleted)."""
+"""Signing in: checking a password, throttling guesses, and where to go afterwards."""
 
 from datetime import timedelta
 from urllib.parse import urlsplit
@@ -6,25 +6,12 @@ from urllib.parse import urlsplit
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from vscapp.audit import services as audit
-from vscapp.auth.models import SignInFailure, User
+from vscapp.auth.models import SignInFailure
 from vscapp.extensions import db
 from vscapp.models import utcnow
+from vscapp.users.services import user_by_email
 
-USER_FIELDS = ("email", "role", "language", "active", "alert_delivery")
-MIN_PASSWORD_LENGTH = 10
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
-
-
-def load_user(user_id):
-    user = db.session.get(User, int(user_id)) if str(user_id).isdigit() else None
-    return user if user is not None and user.active else None
-
-
-def user_by_email(email):
-    return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
-
-
 MAX_FAILURES = 5
 FAILURE_WINDOW = timedelta(minutes=15)
 
@@ -52,39 +39,6 @@ def authenticate(email, password):
     db.session.add(SignInFailure(email=email[:254]))
     db.session.commit()
     return None
-
-
-def password_problem(password):
-    if len(password) < MIN_PASSWORD_LENGTH:
-        return f"at least {MIN_PASSWORD_LENGTH} characters"
-    return None
-
-
-def create_user(email, role, password, language="nl", actor=None):
-    """A new active account; the caller has checked the email is free."""
-    user = User(email=email.strip().lower(), role=str(role), language=language, active=True)
-    user.set_password(password)
-    db.session.add(user)
-    db.session.flush()
-    audit.record("user.create", user, after=audit.snapshot(user, USER_FIELDS), actor=actor)
-    return user
-
-
-def update_user(user, values, actor=None):
-    """Change role, language or active flag; returns whether anything changed."""
-    before = audit.snapshot(user, USER_FIELDS)
-    for name, value in values.items():
-        setattr(user, name, value)
-    after = audit.snapshot(user, USER_FIELDS)
-    if after == before:
-        return False
-    audit.record("user.update", user, before=before, after=after, actor=actor)
-    return True
-
-
-def set_password(user, password, actor=None):
-    user.set_password(password)
-    audit.record("user.password", user, actor=actor)
 
 
 def is_safe_next(target):

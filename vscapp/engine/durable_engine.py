@@ -17,7 +17,7 @@ import uuid
 
 from durable import engine as durable
 
-STATUSES = ("met", "on_track", "at_risk", "off_target")
+from vscapp.vocabulary import Status
 
 
 class EngineError(RuntimeError):
@@ -47,7 +47,7 @@ def _record(status):
     return action
 
 
-_ACTIONS = {status: _record(status) for status in STATUSES}
+_ACTIONS = {status.value: _record(status) for status in Status}
 
 
 def _get_host():
@@ -73,14 +73,15 @@ def compile_ruleset(bands_by_group):
             return {"$mul": {"$l": {"$m": "expected"}, "$r": factor}}
 
         conditions = {
-            "met": [same, {"$gte": {"value": {"$m": "target"}}}],
-            "on_track": [same, below, {"$gte": {"value": share(on_track)}}],
-            "at_risk": [same, below, {"$lt": {"value": share(on_track)}},
-                        {"$gte": {"value": share(at_risk)}}],
-            "off_target": [same, below, {"$lt": {"value": share(at_risk)}}],
+            Status.MET: [same, {"$gte": {"value": {"$m": "target"}}}],
+            Status.ON_TRACK: [same, below, {"$gte": {"value": share(on_track)}}],
+            Status.AT_RISK: [same, below, {"$lt": {"value": share(on_track)}},
+                             {"$gte": {"value": share(at_risk)}}],
+            Status.OFF_TARGET: [same, below, {"$lt": {"value": share(at_risk)}}],
         }
         for status, terms in conditions.items():
-            rules[f"{group}_{status}"] = {"all": [{"m": {"$and": terms}}], "run": status}
+            rules[f"{group}_{status.value}"] = {"all": [{"m": {"$and": terms}}],
+                                                "run": status.value}
     return rules
 
 

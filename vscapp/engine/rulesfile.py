@@ -10,14 +10,15 @@ from datetime import date
 
 import yaml
 
+from vscapp.vocabulary import ALERT_STATUSES, Role
+
 MAX_BYTES = 256 * 1024
 MAX_DEPTH = 8
 MAX_INDICATORS = 1000
 MEASURES = ("count", "sum", "milestone")
 PACES = ("even", "due", "quarterly")
 SUM_FIELDS = ("participants", "quantity")
-ALERT_STATUSES = ("at_risk", "off_target")
-ROLES = ("officer", "coordinator", "liaison")
+ROLES = tuple(Role)
 DEFAULT_BANDS = {"on_track": 0.9, "at_risk": 0.6}
 TOP_KEYS = {"year", "decree", "period", "bands", "alerts", "indicators"}
 INDICATOR_KEYS = {"measure", "events", "field", "target", "pace", "due", "quarters", "bands",

@@ -5,9 +5,9 @@ from pathlib import Path
 import click
 from flask_babel import force_locale
 
-from vscapp.auth.services import user_by_email
 from vscapp.events.importer import ImportRejected, import_events
 from vscapp.extensions import db
+from vscapp.users.services import user_by_email
 
 
 @click.group("events")

@@ -7,8 +7,11 @@ from pathlib import Path
 
 from flask_babel import gettext as _
 
-STATUS_COLOURS = {"met": "E7F4EC", "on_track": "E8F1F8", "at_risk": "FDF3E1",
-                  "off_target": "FBEAEA"}
+from vscapp.vocabulary import Status
+
+# The same pale colours as the pages (vsc.css); the status is always in words too.
+STATUS_COLOURS = {Status.MET: "E7F4EC", Status.ON_TRACK: "E8F1F8", Status.AT_RISK: "FDF3E1",
+                  Status.OFF_TARGET: "FBEAEA"}
 
 
 def headers():

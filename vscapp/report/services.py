@@ -16,6 +16,7 @@ from vscapp.plans.models import IndicatorKind, NodeKind
 from vscapp.plans.services import plan_for_year
 from vscapp.report.models import IndicatorComment
 from vscapp.targets import services as targets
+from vscapp.vocabulary import STATUS_LABELS
 
 LEVELS = {NodeKind.SECTOR: 0, NodeKind.GENERAL: 1, NodeKind.STRATEGIC: 2,
           NodeKind.OPERATIONAL: 3, NodeKind.RESULT: 4, "indicator": 5}
@@ -35,11 +36,6 @@ class ReportRow:
     comment: str = ""
 
 
-def status_words():
-    return {"met": _("met"), "on_track": _("on track"), "at_risk": _("at risk"),
-            "off_target": _("off target")}
-
-
 def target_words(indicator):
     if indicator.kind == IndicatorKind.YES_NO:
         return _("yes")
@@ -54,7 +50,6 @@ def report_rows(year, as_of, lang):
     plan = plan_for_year(year)
     results = {r.code: r for r in targets.evaluate_year(year, as_of)}
     comments = comments_for(year)
-    words = status_words()
     rows = []
 
     def walk(node):
@@ -62,15 +57,14 @@ def report_rows(year, as_of, lang):
         for child in node.live_children():
             walk(child)
         for indicator in node.live_indicators():
-            rows.append(_indicator_row(indicator, results.get(indicator.code), comments, words,
-                                       lang))
+            rows.append(_indicator_row(indicator, results.get(indicator.code), comments, lang))
 
     for root in plan.roots():
         walk(root)
     return rows
 
 
-def _indicator_row(indicator, result, comments, words, lang):
+def _indicator_row(indicator, result, comments, lang):
     row = ReportRow("indicator", LEVELS["indicator"], indicator.code,
                     text_in(indicator, "text", lang), target=target_words(indicator),
                     comment=comments.get(indicator.code, ""))
@@ -78,7 +72,7 @@ def _indicator_row(indicator, result, comments, words, lang):
         milestone = result.measure == "milestone"
         row.value = (_("yes") if result.value else _("no")) if milestone else str(result.value)
         row.expected = "" if milestone else f"{result.expected:g}"
-        row.status, row.status_word = result.status, words[result.status]
+        row.status, row.status_word = result.status, _(STATUS_LABELS[result.status])
     return row
 
 

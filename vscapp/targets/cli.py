@@ -10,6 +10,7 @@ from vscapp.engine.rulesfile import RulesFileError
 from vscapp.extensions import db
 from vscapp.targets import services
 from vscapp.targets.draft import DraftError, draft_rules
+from vscapp.vocabulary import STATUS_LABELS, Status
 
 FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
@@ -86,8 +87,10 @@ def activate_command(path, reason):
     click.echo(f"Rules {version.year} version {version.number} are active.")
 
 
-STATUS_WORDS = {"met": "met", "on_track": "on track", "at_risk": "at risk",
-                "off_target": "OFF TARGET"}
+def status_word(status):
+    """The status as the terminal shows it: off target stands out in capitals."""
+    word = STATUS_LABELS[status]
+    return word.upper() if status == Status.OFF_TARGET else word
 
 
 @click.command("evaluate")
@@ -109,4 +112,4 @@ def evaluate_command(year, as_of, fmt):
     click.echo(f"{'indicator':16} {'value':>6} {'target':>6} {'expected':>8}  status")
     for r in results:
         click.echo(f"{r.code:16} {r.value:>6} {r.target:>6} {r.expected:>8g}  "
-                   f"{STATUS_WORDS[r.status]:11} {r.explanation()}")
+                   f"{status_word(r.status):11} {r.explanation()}")

@@ -8,6 +8,8 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from vscapp.engine.rulesfile import MAX_BYTES
 from vscapp.forms import choices
+from vscapp.plans.models import NodeKind
+from vscapp.vocabulary import ATTENTION_ORDER, STATUS_LABELS
 
 
 class RulesForm(FlaskForm):
@@ -42,14 +44,14 @@ class AsOfForm(FlaskForm):
 
 
 class DashboardFilterForm(AsOfForm):
-    status = SelectField(_l("Status"), validators=[Optional()], choices=choices([
-        ("", _l("All")), ("off_target", _l("off target")), ("at_risk", _l("at risk")),
-        ("on_track", _l("on track")), ("met", _l("met"))]))
+    status = SelectField(_l("Status"), validators=[Optional()], choices=choices(
+        [("", _l("All"))] + [(s.value, _l(STATUS_LABELS[s])) for s in ATTENTION_ORDER]))
     strategic = SelectField(_l("Strategic objective"), validators=[Optional()])
 
     def __init__(self, *args, plan, **kwargs):
         super().__init__(*args, **kwargs)
-        strategic = [n.code for n in plan.nodes if n.kind == "strategic" and not n.retired_at]
+        strategic = [n.code for n in plan.nodes
+                     if n.kind == NodeKind.STRATEGIC and not n.retired_at]
         self.strategic.choices = choices([("", _l("All"))] + [(c, c) for c in strategic])
 
     def keeps(self, row):

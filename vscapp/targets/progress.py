@@ -11,8 +11,7 @@ from vscapp.events.models import Event, EventType
 from vscapp.extensions import db
 from vscapp.plans.models import Indicator, NodeKind, Plan, PlanNode
 from vscapp.targets import services
-
-ATTENTION = {"off_target": 0, "at_risk": 1, "on_track": 2, "met": 3}
+from vscapp.vocabulary import ALERT_STATUSES, ATTENTION_ORDER
 
 
 @dataclass
@@ -50,8 +49,8 @@ def _strategic(nodes, indicator):
 
 
 def needs_attention(rows):
-    return sorted((r for r in rows if r.result.status in ("off_target", "at_risk")),
-                  key=lambda r: (ATTENTION[r.result.status], r.indicator.position))
+    return sorted((r for r in rows if r.result.status in ALERT_STATUSES),
+                  key=lambda r: (ATTENTION_ORDER.index(r.result.status), r.indicator.position))
 
 
 def rule_for(version, code):

@@ -9,7 +9,6 @@ from sqlalchemy import func, select
 
 from vscapp.audit import services as audit
 from vscapp.audit.services import actor_label
-from vscapp.auth.models import User
 from vscapp.engine.evaluate import Totals, evaluate
 from vscapp.engine.rulesfile import (
     RuleError,
@@ -23,6 +22,7 @@ from vscapp.extensions import db
 from vscapp.plans.models import Indicator
 from vscapp.plans.services import plan_for_year
 from vscapp.targets.models import RulesActivation, RulesVersion
+from vscapp.users.models import User
 
 
 class NoActiveRules(LookupError):

@@ -1,27 +1,28 @@
-"""The coordinator's account management: create, change role or language, deactivate."""
+"""Accounts: the coordinator's management (create, change role or language, deactivate), and
+each user's own settings and interface language."""
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
-from vscapp.auth import services
-from vscapp.auth.forms import UserCreateForm, UserEditForm
-from vscapp.auth.models import User
+from vscapp.auth.services import is_safe_next
 from vscapp.extensions import db
-from vscapp.permissions import Role, permission_required
+from vscapp.permissions import permission_required, public, signed_in
+from vscapp.users import services
+from vscapp.users.forms import AccountForm, LanguageForm, UserCreateForm, UserEditForm
+from vscapp.users.models import User
+from vscapp.vocabulary import Role
 
-bp = Blueprint("users", __name__, url_prefix="/users")
+bp = Blueprint("users", __name__)
 
 
-@bp.get("/")
+@bp.get("/users/")
 @permission_required("users.manage")
 def index():
-    users = db.session.scalars(select(User).order_by(User.active.desc(), User.email)).all()
-    return render_template("users/index.html", users=users)
+    return render_template("users/index.html", users=services.all_users())
 
 
-@bp.route("/new", methods=["GET", "POST"])
+@bp.route("/users/new", methods=["GET", "POST"])
 @permission_required("users.manage")
 def new():
     form = UserCreateForm(active=True)
@@ -34,7 +35,7 @@ def new():
     return render_template("users/form.html", form=form, user=None)
 
 
-@bp.route("/<int:user_id>", methods=["GET", "POST"])
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
 @permission_required("users.manage")
 def edit(user_id):
     user = db.get_or_404(User, user_id)
@@ -53,3 +54,33 @@ def edit(user_id):
             flash(_("Account saved.") if changed else _("Nothing was changed."), "success")
             return redirect(url_for("users.index"))
     return render_template("users/form.html", form=form, user=user)
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@signed_in
+def account():
+    form = AccountForm(obj=current_user)
+    if form.validate_on_submit():
+        services.update_user(current_user, {"language": form.language.data,
+                                            "alert_delivery": form.alert_delivery.data},
+                             actor=current_user)
+        db.session.commit()
+        flash(_("Your settings are saved."), "success")
+        return redirect(url_for("users.account"))
+    return render_template("users/account.html", form=form)
+
+
+@bp.post("/language")
+@public
+def language():
+    """Switch the interface language: the account's choice, or the session's before sign-in."""
+    form = LanguageForm()
+    if form.validate_on_submit():
+        if current_user.is_authenticated:
+            services.update_user(current_user, {"language": form.language.data},
+                                 actor=current_user)
+            db.session.commit()
+        else:
+            session["language"] = form.language.data
+    target = form.next.data
+    return redirect(target if is_safe_next(target) else url_for("main.home"))

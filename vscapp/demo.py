@@ -1,44 +1,18 @@
-"""`vsc users create` and `vsc demo users`."""
+"""`vsc demo users` and `vsc demo events`: demo accounts and a plausible year of activities,
+for trying vscapp out. Never on a production database."""
 
 import secrets
-import sys
+from datetime import date
 
 import click
+from sqlalchemy import func, select
 
-from vscapp.auth import services
+from vscapp.events import services as events
+from vscapp.events.models import Event
 from vscapp.extensions import db
-from vscapp.permissions import Role
-
-
-@click.group("users")
-def users_cli():
-    """Accounts."""
-
-
-@users_cli.command("create")
-@click.argument("email")
-@click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
-@click.option("--language", type=click.Choice(["nl", "fr", "en"]), default="nl",
-              show_default=True)
-def create_command(email, role, language):
-    """Create an account; the password is asked for, or read from standard input."""
-    if "@" not in email:
-        raise click.ClickException(f"{email!r} is not an e-mail address")
-    if services.user_by_email(email):
-        raise click.ClickException(f"an account for {email} already exists")
-    password = _read_password()
-    problem = services.password_problem(password)
-    if problem:
-        raise click.ClickException(f"password too short: {problem}")
-    services.create_user(email, role, password, language)
-    db.session.commit()
-    click.echo(f"Created {email} ({role}).")
-
-
-def _read_password():
-    if sys.stdin.isatty():
-        return click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    return sys.stdin.readline().rstrip("\r\n")
+from vscapp.permissions import may_record
+from vscapp.users import services as accounts
+from vscapp.vocabulary import Role
 
 
 @click.group("demo")
@@ -58,12 +32,12 @@ def demo_users_command():
     """Create (or reset) one demo account per role and print their passwords."""
     for role, email in DEMO_ACCOUNTS.items():
         password = secrets.token_urlsafe(9)
-        user = services.user_by_email(email)
+        user = accounts.user_by_email(email)
         if user is None:
-            services.create_user(email, role, password)
+            accounts.create_user(email, role, password)
         else:
-            services.set_password(user, password)
-            services.update_user(user, {"role": role.value, "active": True})
+            accounts.set_password(user, password)
+            accounts.update_user(user, {"role": role.value, "active": True})
         click.echo(f"{role.value:12} {email:24} {password}")
     db.session.commit()
 
@@ -85,28 +59,20 @@ DEMO_EVENTS_2023 = [
 @demo_cli.command("events")
 def demo_events_command():
     """Record a plausible year 2023 of activities under the demo accounts."""
-    from datetime import date
-
-    from sqlalchemy import func, select
-
-    from vscapp.events.models import Event
-    from vscapp.events.services import record_event, type_by_code
-    from vscapp.permissions import may_record
-
     if db.session.scalar(select(func.count(Event.id)).where(
             Event.occurred_on.between(date(2023, 1, 1), date(2023, 12, 31)))):
         click.echo("2023 already has activities; nothing added.")
         return
-    accounts = {role: services.user_by_email(email) for role, email in DEMO_ACCOUNTS.items()}
-    if None in accounts.values():
+    recorders = {role: accounts.user_by_email(email) for role, email in DEMO_ACCOUNTS.items()}
+    if None in recorders.values():
         raise click.ClickException("run `vsc demo users` first")
     for code, month, day, quantity, participants in DEMO_EVENTS_2023:
-        event_type = type_by_code(code)
+        event_type = events.type_by_code(code)
         # police matters by the liaison, the rest by the prevention officer
-        user = accounts[Role.OFFICER if event_type.social_prevention else Role.LIAISON]
+        user = recorders[Role.OFFICER if event_type.social_prevention else Role.LIAISON]
         if not may_record(user, event_type):
             raise click.ClickException(f"{user.email} may not record {code}")
-        record_event(event_type, user, occurred_on=date(2023, month, day), quantity=quantity,
-                     participants=participants)
+        events.record_event(event_type, user, occurred_on=date(2023, month, day),
+                            quantity=quantity, participants=participants)
     db.session.commit()
     click.echo(f"Recorded {len(DEMO_EVENTS_2023)} demo activities in 2023.")

@@ -1,0 +1,39 @@
+"""Accounts: who signs in, with which role, language and way of receiving alerts."""
+
+from datetime import datetime
+
+from flask import current_app
+from flask_login import UserMixin
+from sqlalchemy import String
+from sqlalchemy.orm import Mapped, mapped_column
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from vscapp.extensions import db
+from vscapp.models import created_at_column
+from vscapp.vocabulary import DEFAULT_LANGUAGE, Delivery
+
+
+class User(UserMixin, db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(20))  # a vocabulary.Role
+    language: Mapped[str] = mapped_column(String(2), default=DEFAULT_LANGUAGE)
+    alert_delivery: Mapped[str] = mapped_column(String(10), default=Delivery.IMMEDIATE,
+                                                server_default=Delivery.IMMEDIATE.value)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = created_at_column()
+
+    @property
+    def is_active(self):
+        return self.active
+
+    def set_password(self, password):
+        method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+        self.password_hash = generate_password_hash(password, method=method)
+
+    def check_password(self, password):
+        return check_password_hash(self.password_hash, password)
+
+    def __repr__(self):
+        return f"<User {self.email} {self.role}>"
