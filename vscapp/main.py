@@ -9,8 +9,8 @@ from vscapp.permissions import may_see_indicator, permission_required
 from vscapp.plans.services import latest_plan
 from vscapp.targets import progress
 from vscapp.targets.forms import DashboardFilterForm
-from vscapp.targets.routes import as_of_from
 from vscapp.targets.services import NoActiveRules
+from vscapp.views import as_of_from
 
 bp = Blueprint("main", __name__)
 

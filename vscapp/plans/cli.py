@@ -9,6 +9,7 @@ import click
 from vscapp.extensions import db
 from vscapp.plans.parser import PlanFormatError, parse_plan
 from vscapp.plans.services import export_plan, import_plan, plan_for_year
+from vscapp.vocabulary import CONTENT_LANGUAGES
 
 
 @click.group("plan")
@@ -36,7 +37,7 @@ def import_command(path):
 @plan_cli.command("export")
 @click.option("--year", type=int, required=True, help="The plan's year.")
 @click.option("--format", "fmt", type=click.Choice(["json"]), default="json", show_default=True)
-@click.option("--lang", type=click.Choice(["nl", "fr"]), help="Text language (default: the "
+@click.option("--lang", type=click.Choice(CONTENT_LANGUAGES), help="Text language (default: the "
               "language the plan was first imported in).")
 def export_command(year, fmt, lang):
     """Print the plan of YEAR as JSON: sectors, objectives, results, indicators."""

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from vscapp.extensions import db
 from vscapp.models import created_at_column
+from vscapp.vocabulary import CONTENT_LANGUAGES
 
 
 class NodeKind(StrEnum):
@@ -48,7 +49,7 @@ class Plan(db.Model):
 
     @property
     def languages(self):
-        return [lang for lang in ("nl", "fr") if getattr(self, f"decree_{lang}")]
+        return [lang for lang in CONTENT_LANGUAGES if getattr(self, f"decree_{lang}")]
 
     def roots(self):
         return [n for n in self.nodes if n.parent_id is None and n.retired_at is None]

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from vscapp.plans.models import IndicatorKind
+from vscapp.vocabulary import CONTENT_LANGUAGES
 
 
 class PlanFormatError(ValueError):
@@ -138,7 +139,7 @@ def clean(line):
 
 def detect_language(lines):
     """'nl' or 'fr', from which vocabulary's sector heading the document uses."""
-    for language in ("nl", "fr"):
+    for language in CONTENT_LANGUAGES:
         pattern = re.compile(VOCABULARY[language]["sector"], re.IGNORECASE)
         if any(pattern.match(clean(line)) for line in lines):
             return language

@@ -1,19 +1,12 @@
 """The plan of a year, as a tree."""
 
-from flask import Blueprint, abort, redirect, render_template, url_for
+from flask import Blueprint, abort, render_template
 
 from vscapp.permissions import permission_required
-from vscapp.plans.services import latest_plan, plan_for_year, plan_years
+from vscapp.plans.services import plan_for_year, plan_years
+from vscapp.views import to_latest_year
 
 bp = Blueprint("plans", __name__, url_prefix="/plans")
-
-
-def to_latest_year(endpoint):
-    """Redirect to `endpoint` for the latest plan's year, or say that there is no plan yet."""
-    plan = latest_plan()
-    if plan is None:
-        return render_template("plans/empty.html")
-    return redirect(url_for(endpoint, year=plan.year))
 
 
 @bp.get("/")

@@ -7,16 +7,23 @@ from wtforms.validators import Length, Optional
 
 from vscapp.forms import choices
 from vscapp.targets.forms import AsOfForm
+from vscapp.vocabulary import (
+    CONTENT_LANGUAGES,
+    DEFAULT_LANGUAGE,
+    LANGUAGE_NAMES,
+    content_language,
+)
 
 
 class ReportForm(AsOfForm):
     lang = SelectField(_l("Language of the report"), validators=[Optional()],
-                       choices=choices([("nl", "Nederlands"), ("fr", "Français")]))
+                       choices=choices((lang, LANGUAGE_NAMES[lang])
+                                       for lang in CONTENT_LANGUAGES))
 
-    def __init__(self, *args, lang="nl", **kwargs):
+    def __init__(self, *args, lang=DEFAULT_LANGUAGE, **kwargs):
         super().__init__(*args, **kwargs)
-        if not self.lang.data or self.lang.data not in ("nl", "fr"):
-            self.lang.data = lang if lang in ("nl", "fr") else "nl"
+        if self.lang.data not in CONTENT_LANGUAGES:
+            self.lang.data = content_language(lang)
 
 
 class CommentForm(FlaskForm):

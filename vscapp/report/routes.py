@@ -8,12 +8,12 @@ from flask_login import current_user
 from vscapp.extensions import db
 from vscapp.i18n import current_language
 from vscapp.permissions import permission_required
-from vscapp.plans.routes import to_latest_year
 from vscapp.plans.services import plan_for_year
 from vscapp.report import exports, services
 from vscapp.report.forms import CommentForm, ReportForm
-from vscapp.targets.routes import default_as_of
 from vscapp.targets.services import NoActiveRules, active_version, indicator_texts
+from vscapp.views import as_of_from, to_latest_year
+from vscapp.vocabulary import content_language
 
 bp = Blueprint("report", __name__, url_prefix="/report")
 FORMATS = {
@@ -32,9 +32,8 @@ def report_year(year):
 
 def options(year):
     form = ReportForm(request.args, lang=request.args.get("lang") or current_language())
-    valid = form.validate()
-    as_of = form.as_of.data if valid and form.as_of.data else default_as_of(year)
-    lang = form.lang.data if valid and form.lang.data in ("nl", "fr") else "nl"
+    as_of = as_of_from(form, year)  # validates the form
+    lang = form.lang.data if not form.errors else content_language(current_language())
     return form, as_of, lang
 
 

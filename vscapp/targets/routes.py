@@ -1,8 +1,6 @@
 """The coordinator's rules workflow (see, edit, validate, preview, activate, roll back) and the
 status of each indicator for everyone."""
 
-from datetime import date
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -10,11 +8,11 @@ from flask_login import current_user
 from vscapp.engine.rulesfile import RulesFileError
 from vscapp.extensions import db
 from vscapp.permissions import may_see_indicator, permission_required, require
-from vscapp.plans.routes import to_latest_year
 from vscapp.plans.services import plan_for_year, plan_years
 from vscapp.targets import progress, services
 from vscapp.targets.forms import ActivateForm, AsOfForm, RulesForm
 from vscapp.targets.models import RulesVersion
+from vscapp.views import as_of_from, to_latest_year
 
 bp = Blueprint("targets", __name__)
 
@@ -24,17 +22,6 @@ def get_version(year, version_id):
     if version.year != year:
         abort(404)
     return version
-
-
-def default_as_of(year):
-    """Today for the current year; the last day of a past year; the first of a future one."""
-    today = date.today()
-    return min(max(today, date(year, 1, 1)), date(year, 12, 31))
-
-
-def as_of_from(form, year):
-    """The evaluation date asked for in the query string, else the default for the year."""
-    return form.as_of.data if form.validate() and form.as_of.data else default_as_of(year)
 
 
 @bp.get("/rules/")

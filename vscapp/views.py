@@ -1,0 +1,27 @@
+"""Helpers that several features' pages share. Route modules import from here, never from each
+other."""
+
+from datetime import date
+
+from flask import redirect, render_template, url_for
+
+from vscapp.plans.services import latest_plan
+
+
+def to_latest_year(endpoint):
+    """Redirect to `endpoint` for the latest plan's year, or say that there is no plan yet."""
+    plan = latest_plan()
+    if plan is None:
+        return render_template("plans/empty.html")
+    return redirect(url_for(endpoint, year=plan.year))
+
+
+def default_as_of(year):
+    """Today for the current year; the last day of a past year; the first of a future one."""
+    today = date.today()
+    return min(max(today, date(year, 1, 1)), date(year, 12, 31))
+
+
+def as_of_from(form, year):
+    """The evaluation date asked for in an AsOfForm, else the default for the year."""
+    return form.as_of.data if form.validate() and form.as_of.data else default_as_of(year)
