@@ -24,6 +24,7 @@ from sqlalchemy.engine import make_url
 
 from vscapp import create_app
 from vscapp.events.models import Event, EventType
+from vscapp.events.services import totals_by_type
 from vscapp.extensions import db
 from vscapp.plans.parser import parse_plan
 from vscapp.plans.services import import_plan, plan_for_year
@@ -175,7 +176,7 @@ def run(database, sizes, repeat, naive_max):
             for size in sizes:
                 fill(ruleset, size - filled, user.id)
                 filled = size
-                floor = timed(lambda r=ruleset: services.totals(r.start, r.end), repeat)
+                floor = timed(lambda r=ruleset: totals_by_type(r.start, r.end), repeat)
                 evaluation = timed(lambda: services.evaluate_year(YEAR, AS_OF), repeat)
                 slow = timed(lambda r=ruleset: naive(r, AS_OF), 1) if size <= naive_max else None
                 rows.append({"database": db.engine.dialect.name, "plan": plan_name,

@@ -7,6 +7,7 @@ from datetime import date
 import click
 from sqlalchemy import func, select
 
+from vscapp.events import checks
 from vscapp.events import services as events
 from vscapp.events.models import Event
 from vscapp.extensions import db
@@ -70,9 +71,11 @@ def demo_events_command():
         event_type = events.type_by_code(code)
         # police matters by the liaison, the rest by the prevention officer
         user = recorders[Role.OFFICER if event_type.social_prevention else Role.LIAISON]
-        if not may_record(user, event_type):
-            raise click.ClickException(f"{user.email} may not record {code}")
-        events.record_event(event_type, user, occurred_on=date(2023, month, day),
-                            quantity=quantity, participants=participants)
+        values = checks.EventValues(event_type, date(2023, month, day), quantity, participants)
+        problems = checks.problems(values)
+        if problems or not may_record(user, event_type):
+            raise click.ClickException(f"demo activity {code} on {values.occurred_on} refused: "
+                                       f"{', '.join(map(str, problems.values())) or user.email}")
+        events.record_event(values, user)
     db.session.commit()
     click.echo(f"Recorded {len(DEMO_EVENTS_2023)} demo activities in 2023.")

@@ -69,7 +69,7 @@ def may_see_indicator(user, code):
 
 def may_change(user, event):
     """Correcting or voiding an event takes the right to record its type, and it must be live."""
-    return event.voided_at is None and may_record(user, event.event_type)
+    return event.live and may_record(user, event.event_type)
 
 
 OBJECT_RULES = {

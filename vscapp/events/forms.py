@@ -1,6 +1,4 @@
-"""The activity form, also used to validate each row of a CSV import."""
-
-from datetime import date
+"""Activity forms: recording and correcting, voiding, the list's filters, activity types."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -13,10 +11,9 @@ from wtforms.validators import (
     NumberRange,
     Optional,
     Regexp,
-    ValidationError,
 )
 
-from vscapp.events.privacy import case_ref_problem, personal_data_in
+from vscapp.events import checks
 from vscapp.forms import choices
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
@@ -25,10 +22,10 @@ DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 class EventForm(FlaskForm):
     event_type = SelectField(_l("Activity"), validators=[DataRequired()])
     occurred_on = DateField(_l("Date"), format=DATE_FORMATS, validators=[InputRequired()])
-    quantity = IntegerField(_l("Quantity"), default=1,
-                            validators=[InputRequired(), NumberRange(min=1, max=1000)])
-    participants = IntegerField(_l("Participants"),
-                                validators=[Optional(), NumberRange(min=0, max=100000)])
+    quantity = IntegerField(_l("Quantity"), default=1, validators=[
+        InputRequired(), NumberRange(min=1, max=checks.MAX_QUANTITY)])
+    participants = IntegerField(_l("Participants"), validators=[
+        Optional(), NumberRange(min=0, max=checks.MAX_PARTICIPANTS)])
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=500)],
                          description=_l("No names, addresses, national numbers or other "
                                         "personal data: describe the activity, not the person."))
@@ -46,39 +43,20 @@ class EventForm(FlaskForm):
     def chosen_type(self):
         return self.types.get(self.event_type.data)
 
-    def validate_occurred_on(self, field):
-        if field.data is None:
-            return  # unreadable: DateField has said so already
-        if field.data > date.today():
-            raise ValidationError(_l("An activity cannot be recorded in the future."))
-        if field.data.year < 2000:
-            raise ValidationError(_l("Give a date from 2000 on."))
+    def values(self):
+        """What was typed, as the services take it (after validation)."""
+        return checks.EventValues(self.chosen_type, self.occurred_on.data, self.quantity.data,
+                                  self.participants.data, self.note.data, self.case_ref.data)
 
     def validate(self, extra_validators=None):
+        """The fields one by one, then the checks every way of recording shares."""
         valid = super().validate(extra_validators)
-        return self._participants_fit_the_type() and valid
-
-    def _participants_fit_the_type(self):
-        """Checked here, not in validate_participants: Optional() skips an empty field."""
-        event_type, field = self.chosen_type, self.participants
-        if event_type is None or field.errors:
-            return True
-        if event_type.needs_participants and field.data is None:
-            field.errors.append(_l("Give the number of participants of this activity."))
-        elif not event_type.needs_participants and field.data is not None:
-            field.errors.append(_l("This activity does not count participants: leave it empty."))
-        return not field.errors
-
-    def validate_note(self, field):
-        found = personal_data_in(field.data)
-        if found:
-            raise ValidationError(_l("The note seems to hold %(what)s. Describe the activity, "
-                                     "not the person.", what=found))
-
-    def validate_case_ref(self, field):
-        problem = case_ref_problem(field.data)
-        if problem:
-            raise ValidationError(problem)
+        for name, message in checks.problems(self.values()).items():
+            field = getattr(self, name)
+            if not field.errors:
+                field.errors.append(message)
+                valid = False
+        return valid
 
 
 class VoidForm(FlaskForm):
@@ -108,3 +86,8 @@ class EventTypeForm(FlaskForm):
                                         "police liaison)"))
     needs_participants = BooleanField(_l("Counts participants"))
     active = BooleanField(_l("In use"), default=True)
+
+    def values(self):
+        """The typed values by field name, as services.save_event_type takes them."""
+        return {name: field.data for name, field in self._fields.items()
+                if name != "csrf_token"}

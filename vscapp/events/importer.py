@@ -1,22 +1,26 @@
 """Bulk import of an existing activity register from CSV: all rows or none.
 
-Each row is checked by the same EventForm as the web page, so a row is refused for exactly the
-reasons a person typing it would be told.
+Each row is read into EventValues and checked by the same functions as the web form
+(events.checks), so a row is refused for exactly the reasons a person typing it would be told.
 """
 
 import csv
 import io
 from dataclasses import dataclass
+from datetime import datetime
 
-from werkzeug.datastructures import MultiDict
+from flask_babel import lazy_gettext as _l
 
 from vscapp import permissions
-from vscapp.events import services
-from vscapp.events.forms import EventForm
+from vscapp.events import checks, services
+from vscapp.events.forms import DATE_FORMATS
 
-COLUMNS = {"date": "occurred_on", "type": "event_type", "quantity": "quantity",
-           "participants": "participants", "note": "note", "case_ref": "case_ref"}
+COLUMNS = ("date", "type", "quantity", "participants", "note", "case_ref")
 REQUIRED = ("date", "type")
+# The row's column for each field the checks name.
+COLUMN_OF = {"occurred_on": "date", "participants": "participants", "note": "note",
+             "case_ref": "case_ref"}
+MAX_NOTE, MAX_CASE_REF = 500, 30
 
 
 @dataclass
@@ -58,37 +62,83 @@ def check_header(header):
 
 
 def import_events(text, user):
-    """Validate every row, then create them all; raise ImportRejected listing every bad row."""
+    """Check every row, then record them all; raise ImportRejected listing every bad row."""
     header, rows = read_rows(text)
     errors = check_header(header)
     if errors:
         raise ImportRejected(errors)
     if not rows:
         raise ImportRejected([RowError(2, "-", "the file has no rows")])
-    types = services.active_types()
-    forms = []
+    types = {t.code: t for t in services.active_types()}
+    checked = []
     for number, row in rows:
-        form, row_errors = _check_row(number, header, row, types, user)
+        values, row_errors = check_row(number, header, row, types, user)
         errors += row_errors
-        forms.append(form)
+        checked.append(values)
     if errors:
         raise ImportRejected(errors)
-    return [services.create_event(form, user) for form in forms]
+    return [services.record_event(values, user) for values in checked]
 
 
-def _check_row(number, header, row, types, user):
+def check_row(number, header, row, types, user):
+    """The row's EventValues and its errors (each with its column)."""
     if len(row) > len(header):
         return None, [RowError(number, "-", f"{len(row)} cells for {len(header)} columns")]
-    data = MultiDict({COLUMNS[name]: value.strip() for name, value in zip(header, row,
-                                                                          strict=False)})
-    if not data.get("quantity"):
-        data["quantity"] = "1"  # an empty cell means one, as on the form
-    form = EventForm(types, formdata=data, meta={"csrf": False})
-    errors = []
-    if not form.validate():
-        fields = {v: k for k, v in COLUMNS.items()}
-        errors = [RowError(number, fields[name], str(message))
-                  for name, messages in form.errors.items() for message in messages]
-    elif not permissions.may_record(user, form.chosen_type):
-        errors = [RowError(number, "type", f"{user.email} may not record this type")]
-    return form, errors
+    cells = {name: value.strip() for name, value in zip(header, row, strict=False)}
+    reader = RowReader(number, cells)
+    values = checks.EventValues(
+        event_type=reader.event_type(types), occurred_on=reader.day("date"),
+        quantity=reader.number("quantity", 1, checks.MAX_QUANTITY, empty=1),
+        participants=reader.number("participants", 0, checks.MAX_PARTICIPANTS),
+        note=reader.text("note", MAX_NOTE), case_ref=reader.text("case_ref", MAX_CASE_REF))
+    for name, message in checks.problems(values).items():
+        reader.fail(COLUMN_OF[name], message)
+    if not reader.errors and not permissions.may_record(user, values.event_type):
+        reader.fail("type", f"{user.email} may not record this type")
+    return values, reader.errors
+
+
+class RowReader:
+    """Reads one row's cells into values, noting a located error for each unreadable cell."""
+
+    def __init__(self, row, cells):
+        self.row, self.cells, self.errors = row, cells, []
+
+    def fail(self, column, message):
+        if not any(e.column == column for e in self.errors):  # one error per cell
+            self.errors.append(RowError(self.row, column, str(message)))
+
+    def event_type(self, types):
+        code = self.cells.get("type", "")
+        if code not in types:
+            self.fail("type", _l("Not a valid choice.") if code else _l("This field is required."))
+        return types.get(code)
+
+    def day(self, column):
+        text = self.cells.get(column, "")
+        for layout in DATE_FORMATS:
+            try:
+                return datetime.strptime(text, layout).date()
+            except ValueError:
+                continue
+        self.fail(column, _l("Not a valid date value.") if text else _l("This field is required."))
+        return None
+
+    def number(self, column, low, high, empty=None):
+        text = self.cells.get(column, "")
+        if not text:
+            return empty
+        try:
+            value = int(text)
+        except ValueError:
+            self.fail(column, _l("Not a valid integer value."))
+            return None
+        if not low <= value <= high:
+            self.fail(column, _l("Number must be between %(min)s and %(max)s.", min=low, max=high))
+        return value
+
+    def text(self, column, longest):
+        text = self.cells.get(column, "")
+        if len(text) > longest:
+            self.fail(column, _l("At most %(max)s characters.", max=longest))
+        return text or None

@@ -2,7 +2,8 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, String, Text, text
+from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, String, Text
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from vscapp.extensions import db
@@ -48,9 +49,6 @@ class Event(db.Model):
     voided_by = relationship("User", foreign_keys=[voided_by_id])
 
     __table_args__ = (
-        # The yearly aggregate (count and sum per type over a period) reads this index alone.
-        Index("ix_event_live_by_type", "type_id", "occurred_on", "quantity", "participants",
-              sqlite_where=text("voided_at IS NULL"), postgresql_where=text("voided_at IS NULL")),
         CheckConstraint("quantity >= 1", name="quantity_positive"),
         CheckConstraint("participants IS NULL OR participants >= 0", name="participants_positive"),
     )
@@ -61,6 +59,22 @@ class Event(db.Model):
     def event_type_code(self):
         return self.event_type.code if self.event_type else None
 
+    @hybrid_property
+    def live(self):
+        """Counted and listed: not voided. In queries, the condition of the partial index."""
+        return self.voided_at is None
+
+    @live.inplace.expression
+    @classmethod
+    def _live_expression(cls):
+        return cls.voided_at.is_(None)
+
     @property
     def voided(self):
-        return self.voided_at is not None
+        return not self.live
+
+
+# The aggregate per activity type over a period (services.totals_by_type) reads this partial
+# covering index alone; its condition is the definition of a live event.
+Index("ix_event_live_by_type", Event.type_id, Event.occurred_on, Event.quantity,
+      Event.participants, sqlite_where=Event.live, postgresql_where=Event.live)

@@ -63,7 +63,7 @@ def new():
         form.occurred_on.data = date.today()
     if form.validate_on_submit():
         require(permissions.may_record(current_user, form.chosen_type))
-        event = services.create_event(form, current_user)
+        event = services.record_event(form.values(), current_user)
         db.session.commit()
         flash(_("Activity recorded."), "success")
         return redirect(url_for("events.show", event_id=event.id))
@@ -85,7 +85,7 @@ def edit(event_id):
     form = event_form(event)
     if form.validate_on_submit():
         require(permissions.may_record(current_user, form.chosen_type))
-        changed = services.update_event(event, form, current_user)
+        changed = services.update_event(event, form.values(), current_user)
         db.session.commit()
         flash(_("Activity corrected.") if changed else _("Nothing was changed."), "success")
         return redirect(url_for("events.show", event_id=event.id))
@@ -133,7 +133,7 @@ def _type_form(event_type):
         if clash is not None and clash is not event_type:
             form.code.errors.append(_("Another activity type already has this code."))
         else:
-            services.save_event_type(event_type, form, current_user)
+            services.save_event_type(event_type, form.values(), current_user)
             db.session.commit()
             flash(_("Activity type saved."), "success")
             return redirect(url_for("events.types"))

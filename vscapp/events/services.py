@@ -6,11 +6,11 @@ from sqlalchemy import func, select
 
 from vscapp import permissions
 from vscapp.audit import services as audit
+from vscapp.engine.evaluate import Totals
 from vscapp.events.models import Event, EventType
 from vscapp.extensions import db
 from vscapp.models import utcnow
 
-EVENT_FIELDS = ("occurred_on", "quantity", "participants", "note", "case_ref")
 TYPE_FIELDS = ("code", "name_nl", "name_fr", "sector", "social_prevention", "needs_participants",
                "active")
 
@@ -33,32 +33,20 @@ def readable_types(user):
     return [t for t in all_types() if permissions.may_read(user, t)]
 
 
-def _values_from(form):
-    values = {name: getattr(form, name).data for name in EVENT_FIELDS}
-    values["note"] = (values["note"] or "").strip() or None
-    values["case_ref"] = (values["case_ref"] or "").strip() or None
-    return values
-
-
-def create_event(form, user):
-    """A new event from a validated EventForm, recorded by `user`."""
-    return record_event(form.chosen_type, user, **_values_from(form))
-
-
-def record_event(event_type, user, **values):
-    """Store an event of `event_type` recorded by `user`, with its audit entry."""
-    event = Event(event_type=event_type, created_by_id=user.id, **values)
+def record_event(values, user):
+    """Store an activity (checked EventValues) recorded by `user`, with its audit entry."""
+    event = Event(event_type=values.event_type, created_by_id=user.id, **values.fields())
     db.session.add(event)
     db.session.flush()
     audit.record("event.create", event, after=audit.snapshot(event, Event.AUDITED), actor=user)
     return event
 
 
-def update_event(event, form, user):
-    """Correct an event; the audit entry keeps what it said before."""
+def update_event(event, values, user):
+    """Correct an event; the audit entry keeps what it said before. Whether anything changed."""
     before = audit.snapshot(event, Event.AUDITED)
-    event.event_type = form.chosen_type
-    for name, value in _values_from(form).items():
+    event.event_type = values.event_type
+    for name, value in values.fields().items():
         setattr(event, name, value)
     after = audit.snapshot(event, Event.AUDITED)
     if after == before:
@@ -87,28 +75,39 @@ def events_query(types, filters=None):
     if filters.get("date_to"):
         stmt = stmt.where(Event.occurred_on <= filters["date_to"])
     if not filters.get("show_voided"):
-        stmt = stmt.where(Event.voided_at.is_(None))
+        stmt = stmt.where(Event.live)
     return stmt
 
 
+def totals_by_type(start, end, codes=None):
+    """{type code: Totals} of the live events between two dates, optionally of some types only.
+
+    The one aggregate behind evaluation, the dashboard, the activity counts and the indicator
+    page; it reads the partial covering index ix_event_live_by_type alone.
+    """
+    stmt = (select(EventType.code, func.coalesce(func.sum(Event.quantity), 0),
+                   func.coalesce(func.sum(Event.participants), 0))
+            .join(Event, Event.type_id == EventType.id)
+            .where(Event.live, Event.occurred_on.between(start, end))
+            .group_by(EventType.code))
+    if codes is not None:
+        stmt = stmt.where(EventType.code.in_(codes))
+    return {code: Totals(int(q), int(p)) for code, q, p in db.session.execute(stmt)}
+
+
 def counts_by_type(year):
-    """Live events per type in a year: (type, quantity, participants). Aggregates only."""
-    stmt = (
-        select(EventType, func.coalesce(func.sum(Event.quantity), 0),
-               func.coalesce(func.sum(Event.participants), 0))
-        .outerjoin(Event, (Event.type_id == EventType.id) & Event.voided_at.is_(None)
-                   & Event.occurred_on.between(date(year, 1, 1), date(year, 12, 31)))
-        .group_by(EventType.id)
-        .order_by(EventType.sector, EventType.name_nl)
-    )
-    return db.session.execute(stmt).all()
+    """Every type with its live totals in a year: (type, quantity, participants)."""
+    totals = totals_by_type(date(year, 1, 1), date(year, 12, 31))
+    return [(t, totals.get(t.code, Totals()).quantity, totals.get(t.code, Totals()).participants)
+            for t in all_types()]
 
 
-def save_event_type(event_type, form, user):
-    """Create or rename an event type from a validated EventTypeForm."""
+def save_event_type(event_type, values, user):
+    """Create an activity type, or rename or change one, from a dict of TYPE_FIELDS values."""
     is_new = event_type.id is None
     before = None if is_new else audit.snapshot(event_type, TYPE_FIELDS)
-    form.populate_obj(event_type)
+    for name in TYPE_FIELDS:
+        setattr(event_type, name, values[name])
     db.session.add(event_type)
     db.session.flush()
     audit.record("event_type.create" if is_new else "event_type.update", event_type,

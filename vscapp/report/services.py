@@ -9,6 +9,7 @@ from sqlalchemy import extract, select
 
 from vscapp.audit import services as audit
 from vscapp.events.models import Event
+from vscapp.events.services import totals_by_type
 from vscapp.extensions import db
 from vscapp.i18n import text_in
 from vscapp.models import utcnow
@@ -118,11 +119,11 @@ def completeness(year, as_of):
     version = targets.active_version(year)
     ruleset = targets.compiled(version.content)
     end = min(as_of, ruleset.end)
-    totals = targets.totals(ruleset.start, end)
+    totals = totals_by_type(ruleset.start, end)
     without = [rule.code for rule in ruleset.indicators
                if not any(totals.get(code) and totals[code].quantity for code in rule.events)]
     filled = {int(m) for m in db.session.scalars(select(extract("month", Event.occurred_on))
-                                                 .where(Event.voided_at.is_(None),
+                                                 .where(Event.live,
                                                         Event.occurred_on.between(ruleset.start,
                                                                                   end))
                                                  .distinct())}

@@ -6,9 +6,12 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
+from vscapp.engine.evaluate import Totals
 from vscapp.engine.pace import expected_share
 from vscapp.events.models import Event, EventType
+from vscapp.events.services import totals_by_type
 from vscapp.extensions import db
+from vscapp.permissions import may_read
 from vscapp.plans.models import Indicator, NodeKind, Plan, PlanNode
 from vscapp.targets import services
 from vscapp.vocabulary import ALERT_STATUSES, ATTENTION_ORDER
@@ -64,7 +67,7 @@ def daily_totals(rule, start, end):
     """{date: amount} of the live events that count for the rule, per day."""
     amount = Event.participants if rule.field == "participants" else Event.quantity
     stmt = (select(Event.occurred_on, func.coalesce(func.sum(amount), 0))
-            .join(EventType).where(EventType.code.in_(rule.events), Event.voided_at.is_(None),
+            .join(EventType).where(EventType.code.in_(rule.events), Event.live,
                                    Event.occurred_on.between(start, end))
             .group_by(Event.occurred_on).order_by(Event.occurred_on))
     return dict(db.session.execute(stmt).all())
@@ -123,20 +126,28 @@ class Counted:
     event_type: EventType
     quantity: int
     participants: int
-    latest: list  # the most recent events, for readers allowed to open them
+    latest: list  # the most recent events, for a reader allowed to open them; else empty
+    hidden: bool  # the reader may not open this type's records: only its totals are shown
 
 
 LATEST = 50
 
 
-def counted_events(rule, start, end):
-    """For each type the rule counts: its totals in the period and its latest live events."""
-    live = (Event.voided_at.is_(None), Event.occurred_on.between(start, end))
-    totals = select(EventType, func.coalesce(func.sum(Event.quantity), 0),
-                    func.coalesce(func.sum(Event.participants), 0)).outerjoin(
-        Event, (Event.type_id == EventType.id) & live[0] & live[1]).where(
-        EventType.code.in_(rule.events)).group_by(EventType.id).order_by(EventType.code)
-    return [Counted(event_type, quantity, participants, db.session.scalars(
-        select(Event).where(Event.type_id == event_type.id, *live)
-        .order_by(Event.occurred_on.desc(), Event.id.desc()).limit(LATEST)).all())
-        for event_type, quantity, participants in db.session.execute(totals)]
+def counted_events(rule, start, end, reader):
+    """For each type the rule counts: its totals in the period and, if `reader` may read that
+    type's records, its latest live events."""
+    totals = totals_by_type(start, end, rule.events)
+    types = db.session.scalars(select(EventType).where(EventType.code.in_(rule.events))
+                               .order_by(EventType.code)).all()
+    return [Counted(t, totals.get(t.code, Totals()).quantity,
+                    totals.get(t.code, Totals()).participants,
+                    _latest(t, start, end) if may_read(reader, t) else [],
+                    hidden=not may_read(reader, t))
+            for t in types]
+
+
+def _latest(event_type, start, end):
+    return db.session.scalars(
+        select(Event).where(Event.type_id == event_type.id, Event.live,
+                            Event.occurred_on.between(start, end))
+        .order_by(Event.occurred_on.desc(), Event.id.desc()).limit(LATEST)).all()

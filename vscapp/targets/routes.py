@@ -117,7 +117,8 @@ def indicator(year, code):
     return render_template(
         "targets/indicator.html", year=year, indicator=indicator, rule=rule, result=result,
         as_of=as_of, form=form, chart=progress.chart(ruleset, rule, as_of),
-        counted=progress.counted_events(rule, ruleset.start, min(as_of, ruleset.end)),
+        counted=progress.counted_events(rule, ruleset.start, min(as_of, ruleset.end),
+                                        current_user),
         latest_limit=progress.LATEST,
         history=[(a, progress.rule_for(a.version, code)) for a in services.activations(year)])
 

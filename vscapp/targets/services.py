@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from vscapp.audit import services as audit
 from vscapp.audit.services import actor_label
-from vscapp.engine.evaluate import Totals, evaluate
+from vscapp.engine.evaluate import evaluate
 from vscapp.engine.rulesfile import (
     RuleError,
     RulesFileError,
@@ -17,7 +17,8 @@ from vscapp.engine.rulesfile import (
     load_yaml,
     parse_rules,
 )
-from vscapp.events.models import Event, EventType
+from vscapp.events.models import EventType
+from vscapp.events.services import totals_by_type
 from vscapp.extensions import db
 from vscapp.plans.models import Indicator
 from vscapp.plans.services import plan_for_year
@@ -118,16 +119,6 @@ def rules_years():
         RulesVersion.year.desc())).all()
 
 
-def totals(start, end):
-    """Live events per activity type between two dates: one aggregate query."""
-    stmt = (select(EventType.code, func.coalesce(func.sum(Event.quantity), 0),
-                   func.coalesce(func.sum(Event.participants), 0))
-            .join(Event, Event.type_id == EventType.id)
-            .where(Event.voided_at.is_(None), Event.occurred_on.between(start, end))
-            .group_by(EventType.code))
-    return {code: Totals(int(q), int(p)) for code, q, p in db.session.execute(stmt)}
-
-
 def evaluate_year(year, as_of=None, version=None):
     """Statuses of the year's indicators at `as_of` (default today) under the active rules, or
     under `version` for a preview."""
@@ -137,7 +128,7 @@ def evaluate_year(year, as_of=None, version=None):
                             f"(vsc rules activate rules/{year}.yaml --reason ...)")
     ruleset = compiled(version.content)
     as_of = as_of or date.today()
-    return evaluate(ruleset, totals(ruleset.start, min(as_of, ruleset.end)), as_of)
+    return evaluate(ruleset, totals_by_type(ruleset.start, min(as_of, ruleset.end)), as_of)
 
 
 def diff(old, new, old_name="active", new_name="new"):
