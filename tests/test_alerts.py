@@ -6,11 +6,9 @@ import subprocess
 import sys
 from datetime import UTC, date, datetime, timedelta
 
-import pytest
 from sqlalchemy import func, select
 
-from conftest import login
-from factories import make_event
+from helpers import login, make_event
 from vscapp.alerts import services
 from vscapp.alerts.models import Alert, OutboxMessage
 from vscapp.extensions import db
@@ -25,12 +23,6 @@ EXPECTED_2023 = [
     (COORD, "S1.SD3.OD2.I1", OFF), (COORD, "S1.SD3.OD3.I2", OFF), (COORD, "S1.SD4.OD2.I1", OFF),
     (COORD, "S1.SD4.OD3.I1", OFF), (LIAISON, "S1.SD4.OD2.I1", OFF),
 ]
-
-
-@pytest.fixture
-def demo_2023(runner, rules_2023):
-    assert runner.invoke(args=["demo", "users"]).exit_code == 0
-    assert runner.invoke(args=["demo", "events"]).exit_code == 0
 
 
 def run(runner, as_of):

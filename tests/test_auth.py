@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from conftest import PASSWORD, csrf_token, login
+from helpers import PASSWORD, csrf_token, login
 from vscapp.audit.models import AuditEntry
 from vscapp.extensions import db
 from vscapp.users.models import User

@@ -1,66 +1,16 @@
-"""Pages in a real browser: Debian's Chromium driven by Playwright, against a live server.
+"""Pages in a real browser: Debian's Chromium driven by Playwright, against a live server
+(fixtures in tests/fixtures/browser.py)."""
 
-In CI these tests must run: a missing browser fails them there instead of skipping.
-"""
-
-import os
-import shutil
-import threading
 from datetime import date
 
 import pytest
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
-from conftest import PASSWORD
+from helpers import PASSWORD
 from vscapp.events.models import Event
 from vscapp.extensions import db
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]
-
-
-def chromium_path():
-    path = os.environ.get("VSC_CHROMIUM") or shutil.which("chromium")
-    if path is None:
-        message = "Debian's chromium is not installed (apt-get install chromium)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    return path
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def live_server(csrf_app):
-    server = make_server("127.0.0.1", 0, csrf_app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
-
 
 def sign_in(page, base, user):
     page.goto(f"{base}/login")
@@ -105,7 +55,7 @@ def test_a_form_error_is_shown_next_to_its_field(page, live_server, make_user):
 @pytest.fixture
 def year_2023(rules_2023, make_user):
     """The 2023 plan and rules with some activities: police contacts behind, projects at risk."""
-    from factories import make_event
+    from helpers import make_event
 
     officer, liaison = make_user("officer"), make_user("liaison")
     make_event("police_contact", liaison, on=date(2023, 5, 3))

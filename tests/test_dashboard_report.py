@@ -7,20 +7,13 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from conftest import DATA
-from factories import make_event
+from helpers import DATA, make_event
 from vscapp.audit.models import AuditEntry
 from vscapp.extensions import db
 from vscapp.permissions import may_see_indicator
 from vscapp.plans.parser import parse_plan
 from vscapp.plans.services import import_plan
 from vscapp.report.models import IndicatorComment
-
-
-@pytest.fixture
-def demo(runner, rules_2023):
-    runner.invoke(args=["demo", "users"])
-    assert runner.invoke(args=["demo", "events"]).exit_code == 0
 
 
 def event_links(html):
@@ -33,7 +26,8 @@ def card(html, code):
     return html.split(f'data-code="{code}"')[1].split("</li>")[0]
 
 
-def test_coordinator_home_shows_statuses_in_words_and_what_needs_attention(client, as_role, demo):
+def test_coordinator_home_shows_statuses_in_words_and_what_needs_attention(client, as_role,
+                                                                          demo_2023):
     as_role("coordinator")
     html = client.get("/?as_of=2023-09-30").get_data(as_text=True)
     attention = html.split('id="attention-title"')[1].split("</section>")[0]
@@ -46,7 +40,7 @@ def test_coordinator_home_shows_statuses_in_words_and_what_needs_attention(clien
     assert html.count('class="objective"') == 4
 
 
-def test_home_filters_by_status_and_strategic_objective(client, as_role, demo):
+def test_home_filters_by_status_and_strategic_objective(client, as_role, demo_2023):
     as_role("coordinator")
     html = client.get("/?as_of=2023-09-30&status=off_target").get_data(as_text=True)
     assert html.count('<li class="card') == 1 and 'data-code="S1.SD4.OD2.I1"' in html
@@ -56,7 +50,7 @@ def test_home_filters_by_status_and_strategic_objective(client, as_role, demo):
 
 @pytest.mark.parametrize("role", ["officer", "liaison"])
 def test_other_roles_see_progress_without_the_coordinators_attention_list(
-        client, as_role, demo, role):
+        client, as_role, demo_2023, role):
     as_role(role)
     html = client.get("/?as_of=2023-09-30").get_data(as_text=True)
     assert html.count('<li class="card') == 13
@@ -75,7 +69,7 @@ def test_officers_follow_sector_1_only():
     assert may_see_indicator(User("liaison"), "S2.SD1.OD1.I1")
 
 
-def test_indicator_page_chart_events_and_rules(client, as_role, demo):
+def test_indicator_page_chart_events_and_rules(client, as_role, demo_2023):
     as_role("coordinator")
     html = client.get("/targets/2023/S1.SD4.OD3.I1?as_of=2023-09-30").get_data(as_text=True)
     assert "<svg" in html and 'class="value-line"' in html and 'class="pace-line"' in html
@@ -86,7 +80,7 @@ def test_indicator_page_chart_events_and_rules(client, as_role, demo):
     assert "count, at least 10; evenly through the year" in " ".join(html.split())
 
 
-def test_liaison_sees_how_many_but_not_which_social_prevention_records(client, as_role, demo):
+def test_liaison_sees_how_many_but_not_which_social_prevention_records(client, as_role, demo_2023):
     as_role("liaison")
     html = client.get("/targets/2023/S1.SD4.OD3.I1?as_of=2023-09-30").get_data(as_text=True)
     counted = html.split('id="counted"')[1].split("</table>")[0]
@@ -96,7 +90,7 @@ def test_liaison_sees_how_many_but_not_which_social_prevention_records(client, a
     assert event_links(police) == 1  # police contacts are shared with the liaison
 
 
-def test_completeness_check_before_export(client, as_role, demo):
+def test_completeness_check_before_export(client, as_role, demo_2023):
     as_role("coordinator")
     html = client.get("/report/2023?as_of=2023-12-31").get_data(as_text=True)
     check = html.split('id="completeness"')[1].split("</section>")[0]
@@ -104,7 +98,7 @@ def test_completeness_check_before_export(client, as_role, demo):
     assert "Months without any entry: 2023-08" in check
 
 
-def test_comment_is_saved_audited_and_exported(client, as_role, demo):
+def test_comment_is_saved_audited_and_exported(client, as_role, demo_2023):
     coordinator = as_role("coordinator")
     response = client.post("/report/2023/comments/S1.SD4.OD2.I1",
                            data={"text": "Police cell reorganised in spring"})
@@ -122,7 +116,7 @@ def test_comment_is_saved_audited_and_exported(client, as_role, demo):
     assert police[4:] == ["1", "3", "buiten doel", "Police cell reorganised in spring"]
 
 
-def test_xlsx_keeps_the_plan_structure(client, as_role, demo):
+def test_xlsx_keeps_the_plan_structure(client, as_role, demo_2023):
     from openpyxl import load_workbook
 
     as_role("coordinator")
@@ -143,7 +137,7 @@ def test_xlsx_keeps_the_plan_structure(client, as_role, demo):
     assert "S1.SD3.OD3.I2" in book.worksheets[1]["A1"].value
 
 
-def test_pdf_in_french_for_a_plan_imported_in_both_languages(client, as_role, demo):
+def test_pdf_in_french_for_a_plan_imported_in_both_languages(client, as_role, demo_2023):
     from pypdf import PdfReader
 
     import_plan(parse_plan((DATA / "plan-2023-fr.md").read_text(encoding="utf-8")))
@@ -158,7 +152,7 @@ def test_pdf_in_french_for_a_plan_imported_in_both_languages(client, as_role, de
     assert "Aucune activité comptée pour : S1.SD3.OD3.I2" in text
 
 
-def test_report_is_the_coordinators(client, as_role, demo):
+def test_report_is_the_coordinators(client, as_role, demo_2023):
     as_role("officer")
     assert client.get("/report/2023").status_code == 403
     assert client.get("/report/2023/export.pdf").status_code == 403

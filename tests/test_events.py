@@ -5,7 +5,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from factories import event_type, make_event
+from helpers import event_type, make_event
 from vscapp.audit.models import AuditEntry
 from vscapp.events.models import Event
 from vscapp.extensions import db

@@ -2,7 +2,6 @@
 
 import http.cookiejar
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -13,14 +12,7 @@ from datetime import date
 
 import pytest
 
-from conftest import PASSWORD, csrf_token
-from factories import make_event
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from helpers import PASSWORD, csrf_token, free_port, make_event
 
 
 @pytest.fixture

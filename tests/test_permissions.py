@@ -2,8 +2,7 @@
 
 import pytest
 
-from conftest import login
-from factories import event_type, make_event
+from helpers import event_type, login, make_event
 from vscapp.vocabulary import Role
 
 ANON, OFFICER, COORD, LIAISON = "anonymous", Role.OFFICER, Role.COORDINATOR, Role.LIAISON

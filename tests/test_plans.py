@@ -6,7 +6,7 @@ import json
 import pytest
 from sqlalchemy import func, select
 
-from conftest import DATA, PLAN_2023_NL
+from helpers import DATA, PLAN_2023_NL
 from vscapp.audit.models import AuditEntry
 from vscapp.extensions import db
 from vscapp.plans.models import Indicator, NodeKind, PlanNode
@@ -241,7 +241,7 @@ def test_cli_export_of_a_missing_year_says_so(runner):
 
 def test_a_plan_in_both_languages_reads_in_the_readers_language(client, make_user, plan_2023):
     import_text(PLAN_2023_FR.read_text(encoding="utf-8"))
-    from conftest import login
+    from helpers import login
 
     login(client, make_user("officer", language="fr"))
     french = client.get("/plans/2023").get_data(as_text=True)

@@ -8,8 +8,7 @@ import pytest
 from sqlalchemy import event as sa_event
 from sqlalchemy import select
 
-from conftest import PLAN_2023_NL, RULES_2023
-from factories import make_event
+from helpers import PLAN_2023_NL, RULES_2023, make_event
 from vscapp.audit.models import AuditEntry
 from vscapp.extensions import db
 from vscapp.plans.parser import parse_plan

@@ -2,7 +2,7 @@
 
 from sqlalchemy import select
 
-from conftest import PASSWORD, login
+from helpers import PASSWORD, login
 from vscapp.audit.models import AuditEntry
 from vscapp.extensions import db
 from vscapp.users.models import User

@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from vscapp.audit import services as audit
 from vscapp.extensions import db
@@ -140,6 +141,14 @@ def _plain(value):
 
 def plan_for_year(year):
     return db.session.scalar(select(Plan).where(Plan.year == year))
+
+
+def plan_with_tree(year):
+    """The year's plan with every node's children and indicators loaded: four queries, however
+    large the plan, for pages and exports that walk the whole tree."""
+    nodes = selectinload(Plan.nodes)
+    return db.session.scalar(select(Plan).where(Plan.year == year).options(
+        nodes.selectinload(PlanNode.children), nodes.selectinload(PlanNode.indicators)))
 
 
 def export_plan(plan, lang=None):

@@ -14,7 +14,7 @@ from vscapp.extensions import db
 from vscapp.i18n import text_in
 from vscapp.models import utcnow
 from vscapp.plans.models import IndicatorKind, NodeKind
-from vscapp.plans.services import plan_for_year
+from vscapp.plans.services import plan_with_tree
 from vscapp.report.models import IndicatorComment
 from vscapp.targets import services as targets
 from vscapp.vocabulary import STATUS_LABELS
@@ -48,7 +48,7 @@ def report_rows(year, as_of, lang):
 
     Call inside force_locale(lang) so that the words are in the report's language.
     """
-    plan = plan_for_year(year)
+    plan = plan_with_tree(year)
     results = {r.code: r for r in targets.evaluate_year(year, as_of)}
     comments = comments_for(year)
     rows = []

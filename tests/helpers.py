@@ -1,0 +1,67 @@
+"""What the tests share besides fixtures: paths, the test password, signing in, rows stored
+directly, and small tools (a free port, a statement counter)."""
+
+import re
+import socket
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import event as sa_event
+from sqlalchemy import select
+
+from vscapp.events.models import Event, EventType
+from vscapp.extensions import db
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+PLAN_2023_NL = ROOT / "plans" / "molenbeek-2023-nl.md"
+RULES_2023 = ROOT / "rules" / "2023.yaml"
+PASSWORD = "correct horse battery"
+
+
+def login(client, user, password=PASSWORD):
+    response = client.post("/login", data={"email": user.email, "password": password})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return response
+
+
+def csrf_token(html):
+    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def counted_statements():
+    """Count the SQL statements run inside the block: `with counted_statements() as n: ...`,
+    then `n()`."""
+    statements = []
+
+    def count(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    engine = db.engine
+    sa_event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield lambda: len(statements)
+    finally:
+        sa_event.remove(engine, "before_cursor_execute", count)
+
+
+def event_type(code):
+    return db.session.scalar(select(EventType).where(EventType.code == code))
+
+
+def make_event(code, user, on=None, quantity=1, participants=None, note=None, case_ref=None):
+    """An event stored directly (no form), for tests that need existing records."""
+    event = Event(event_type=event_type(code), occurred_on=on or date(2023, 3, 1),
+                  quantity=quantity, participants=participants, note=note, case_ref=case_ref,
+                  created_by_id=user.id)
+    db.session.add(event)
+    db.session.commit()
+    return event
