@@ -38,8 +38,8 @@ def free_port():
 
 @contextmanager
 def counted_statements():
-    """Count the SQL statements run inside the block: `with counted_statements() as n: ...`,
-    then `n()`."""
+    """The SQL statements run inside the block, as a list that fills while it runs:
+    `with counted_statements() as statements: ...`, then `len(statements)`."""
     statements = []
 
     def count(conn, cursor, statement, *args):
@@ -48,9 +48,36 @@ def counted_statements():
     engine = db.engine
     sa_event.listen(engine, "before_cursor_execute", count)
     try:
-        yield lambda: len(statements)
+        yield statements
     finally:
         sa_event.remove(engine, "before_cursor_execute", count)
+
+
+def query_plan(stmt, index=None):
+    """The database's plan for a select, as text.
+
+    On PostgreSQL, EXPLAIN with sequential scans discouraged, so the plan shows whether an
+    index can serve the query at all (on a test's few rows a scan would always win). On SQLite,
+    EXPLAIN QUERY PLAN; with `index`, the query is held to that index (INDEXED BY), which SQLite
+    refuses ("no query solution") when the index cannot answer it, e.g. a partial index whose
+    condition the query does not imply.
+    """
+    conn = db.session.connection()
+    compiled = stmt.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
+    if conn.dialect.name == "sqlite":
+        sql = compiled.string
+        if index:
+            sql = re.sub(r"\b(FROM|JOIN) event\b", rf"\1 event INDEXED BY {index}", sql)
+        params = tuple(_sqlite_value(compiled.params[name]) for name in compiled.positiontup)
+        rows = conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql, params).all()
+        return "\n".join(str(row[-1]) for row in rows)
+    conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
+    rows = conn.exec_driver_sql("EXPLAIN " + compiled.string, compiled.params).all()
+    return "\n".join(row[0] for row in rows)
+
+
+def _sqlite_value(value):
+    return value.isoformat() if isinstance(value, date) else value
 
 
 def event_type(code):

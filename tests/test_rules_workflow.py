@@ -5,10 +5,9 @@ import json
 from datetime import date
 
 import pytest
-from sqlalchemy import event as sa_event
 from sqlalchemy import select
 
-from helpers import PLAN_2023_NL, RULES_2023, make_event
+from helpers import PLAN_2023_NL, RULES_2023, counted_statements, make_event
 from vscapp.audit.models import AuditEntry
 from vscapp.extensions import db
 from vscapp.plans.parser import parse_plan
@@ -89,16 +88,8 @@ def test_evaluation_is_one_aggregate_query_over_events(rules_2023, make_user):
     for day in range(1, 29):
         make_event("individual_consultation", officer, on=date(2023, 2, day))
     services.compiled(rules_2023.content)  # warm the cache: the rules are parsed once
-    statements = []
-
-    def count(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    sa_event.listen(db.engine, "before_cursor_execute", count)
-    try:
+    with counted_statements() as statements:
         results = services.evaluate_year(2023, date(2023, 6, 1), rules_2023)
-    finally:
-        sa_event.remove(db.engine, "before_cursor_execute", count)
     assert len(results) == 13
     assert len([s for s in statements if "FROM event_type JOIN event" in s]) == 1
     assert len(statements) == 1

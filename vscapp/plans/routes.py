@@ -3,7 +3,7 @@
 from flask import Blueprint, abort, render_template
 
 from vscapp.permissions import permission_required
-from vscapp.plans.services import plan_for_year, plan_years
+from vscapp.plans.services import plan_with_tree, plan_years
 from vscapp.views import to_latest_year
 
 bp = Blueprint("plans", __name__, url_prefix="/plans")
@@ -18,7 +18,7 @@ def index():
 @bp.get("/<int:year>")
 @permission_required("plan.view")
 def show(year):
-    plan = plan_for_year(year)
+    plan = plan_with_tree(year)
     if plan is None:
         abort(404)
     return render_template("plans/show.html", plan=plan, years=plan_years())
