@@ -1,6 +1,6 @@
 """The one module that touches durable-rules (dormant since 2020, so kept behind this door).
 
-What was measured (see shared/docs/durable-rules.md) shapes it:
+What was measured shapes it (docs/engine.md records the facts and the measurements):
 - the background dispatcher threads are never started, and one lock guards every engine
   call: with both, eight threads evaluating at once do not crash;
 - a ruleset is registered once per process under a name made from its content, so a new
