@@ -23,6 +23,9 @@ class Config:
     PERMANENT_SESSION_LIFETIME = 8 * 3600
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     BABEL_DEFAULT_LOCALE = "nl"
+    # Times are stored in UTC and shown in the municipality's zone; "today" is its today.
+    TIMEZONE = os.environ.get("VSC_TIMEZONE", "Europe/Brussels")
+    BABEL_DEFAULT_TIMEZONE = TIMEZONE
     WTF_I18N_ENABLED = True  # WTForms' own messages in the reader's language too
     # Dutch and French for Brussels; English is the catalogues' source language, there for
     # support staff and the test suite.

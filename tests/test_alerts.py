@@ -125,7 +125,7 @@ def test_the_message_in_the_recipients_language_with_numbers_and_no_record_detai
     text = french.get_body(("plain",)).get_content()
     html = french.get_body(("html",)).get_content()
     assert "Valeur : 1 ; attendu à ce jour : 2 ; cible : 10" in text
-    assert "Encore nécessaire : 9 d'ici le 2023-12-31." in text
+    assert "Encore nécessaire : 9 d'ici le 31 déc. 2023." in text  # dates in words, never ISO
     assert "https://vsc.example/targets/2023/S1.SD4.OD3.I1?as_of=2023-03-31" in text
     assert 'href="https://vsc.example/targets/2023/S1.SD4.OD3.I1?as_of=2023-03-31"' in html
     assert "Waarde: 1; nu verwacht: 2; streefcijfer: 10" in dutch.get_body(("plain",)).get_content()

@@ -95,7 +95,7 @@ def test_completeness_check_before_export(client, as_role, demo_2023):
     html = client.get("/report/2023?as_of=2023-12-31").get_data(as_text=True)
     check = html.split('id="completeness"')[1].split("</section>")[0]
     assert "No activity counted for: S1.SD3.OD3.I2" in check
-    assert "Months without any entry: 2023-08" in check
+    assert "Months without any entry: August 2023" in check
 
 
 def test_comment_is_saved_audited_and_exported(client, as_role, demo_2023):

@@ -1,7 +1,7 @@
 """What templates may call: permissions, the reader's language, locale-aware formats."""
 
 from flask import request, url_for
-from flask_babel import format_date, format_decimal, gettext
+from flask_babel import format_date, format_datetime, format_decimal, gettext
 
 from vscapp import permissions
 from vscapp.engine.evaluate import EXPLANATIONS
@@ -17,17 +17,24 @@ def register(app):
         role_label=lambda role: gettext(ROLE_LABELS[Role(role)]),
         status_label=lambda status: gettext(STATUS_LABELS[Status(status)]),
         page_url=page_url,
-        format_day=lambda day: format_date(day, "medium"),
+        format_day=format_day,
+        format_day_short=lambda day: format_date(day, "short"),
+        format_moment=lambda moment: format_datetime(moment, "short"),
         format_month=lambda day: format_date(day, "MMM"),
         format_number=format_decimal,
         explain=explain,
     )
 
 
+def format_day(day):
+    """A date in running text, in the reader's language: "31 dec. 2023", "31 déc. 2023"."""
+    return format_date(day, "medium")
+
+
 def explain(result):
     """An evaluation's explanation in the reader's language."""
     key, params = result.explanation_parts()
-    return gettext(EXPLANATIONS[key], **params)
+    return gettext(EXPLANATIONS[key], **{**params, "due": format_day(result.due)})
 
 
 def page_url(number):

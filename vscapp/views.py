@@ -5,6 +5,7 @@ from datetime import date
 
 from flask import redirect, render_template, url_for
 
+from vscapp.clock import today
 from vscapp.plans.services import latest_plan
 
 
@@ -18,8 +19,7 @@ def to_latest_year(endpoint):
 
 def default_as_of(year):
     """Today for the current year; the last day of a past year; the first of a future one."""
-    today = date.today()
-    return min(max(today, date(year, 1, 1)), date(year, 12, 31))
+    return min(max(today(), date(year, 1, 1)), date(year, 12, 31))
 
 
 def as_of_from(form, year):

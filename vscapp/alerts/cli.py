@@ -1,11 +1,11 @@
 """`vsc alerts run` (for cron or a systemd timer) and `vsc alerts test`."""
 
-from datetime import date
 
 import click
 from flask import current_app
 
 from vscapp.alerts import services
+from vscapp.clock import today
 from vscapp.mail import Mailer, MailError, build
 from vscapp.targets.services import NoActiveRules
 
@@ -23,7 +23,7 @@ def run_command(as_of):
 
     Exits non-zero when a message could not be sent; it stays in the outbox for the next run.
     """
-    day = as_of.date() if as_of else date.today()
+    day = as_of.date() if as_of else today()
     try:
         report = services.run(day)
     except NoActiveRules as exc:

@@ -9,6 +9,7 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 
+from vscapp import clock
 from vscapp.events.privacy import case_ref_problem, personal_data_in
 
 MAX_QUANTITY = 1000
@@ -39,7 +40,7 @@ def _text(value):
 
 
 def date_problem(day, today=None):
-    if day > (today or date.today()):
+    if day > (today or clock.today()):
         return _l("An activity cannot be recorded in the future.")
     if day.year < MIN_YEAR:
         return _l("Give a date from 2000 on.")

@@ -1,13 +1,12 @@
 """Pages to record, list, correct and void activities, and to manage their types."""
 
-from datetime import date
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from vscapp import permissions
 from vscapp.audit.services import history
+from vscapp.clock import today
 from vscapp.events import services
 from vscapp.events.forms import EventFilterForm, EventForm, EventTypeForm, VoidForm
 from vscapp.events.models import Event, EventType
@@ -48,7 +47,7 @@ def index():
     page = db.paginate(services.events_query(types, data), per_page=50, error_out=False)
     plan = latest_plan()
     year = data["date_from"].year if data.get("date_from") else (
-        plan.year if plan else date.today().year)
+        plan.year if plan else today().year)
     return render_template("events/index.html", page=page, filters=filters, year=year,
                            counts=services.counts_by_type(year))
 
@@ -60,7 +59,7 @@ def new():
     if not form.event_type.choices:
         abort(403)
     if request.method == "GET":
-        form.occurred_on.data = date.today()
+        form.occurred_on.data = today()
     if form.validate_on_submit():
         require(permissions.may_record(current_user, form.chosen_type))
         event = services.record_event(form.values(), current_user)

@@ -1,7 +1,7 @@
 """The yearly evaluation report: preview with completeness check and comments; exports."""
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import force_locale
+from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -86,7 +86,7 @@ def export(year, fmt):
         title = _("Evaluation %(year)s · %(municipality)s", year=year,
                   municipality=getattr(plan, f"municipality_{lang}") or plan.municipality_nl)
         subtitle = _("%(decree)s. Situation on %(date)s.", decree=getattr(
-            plan, f"decree_{lang}") or plan.decree_nl or "", date=as_of.isoformat())
+            plan, f"decree_{lang}") or plan.decree_nl or "", date=format_date(as_of, "medium"))
         lines = completeness_lines(check)
         if fmt == "csv":
             body = exports.to_csv(title, rows)

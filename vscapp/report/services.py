@@ -4,6 +4,7 @@ status and the coordinator's comment; and a completeness check before export."""
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import extract, select
 
@@ -111,7 +112,7 @@ class Completeness:
 
     @property
     def month_labels(self):
-        return [month.strftime("%Y-%m") for month in self.empty_months]
+        return [format_date(month, "MMMM y") for month in self.empty_months]
 
 
 def completeness(year, as_of):

@@ -1,11 +1,11 @@
 """`vsc rules draft|validate|activate` and `vsc evaluate`."""
 
 import json
-from datetime import date
 from pathlib import Path
 
 import click
 
+from vscapp.clock import today
 from vscapp.engine.rulesfile import RulesFileError
 from vscapp.extensions import db
 from vscapp.targets import services
@@ -101,7 +101,7 @@ def status_word(status):
               show_default=True)
 def evaluate_command(year, as_of, fmt):
     """Each indicator's status for YEAR at a date, under the active rules."""
-    day = as_of.date() if as_of else date.today()
+    day = as_of.date() if as_of else today()
     try:
         results = services.evaluate_year(year, day)
     except services.NoActiveRules as exc:

@@ -5,11 +5,10 @@ carried over from the latest earlier year that has active rules for the same cod
 indicator gets an empty `events: []` that validation refuses until someone fills it in.
 """
 
-from datetime import date
-
 import yaml
 from sqlalchemy import select
 
+from vscapp.clock import today
 from vscapp.extensions import db
 from vscapp.plans.models import Indicator, IndicatorKind
 from vscapp.plans.services import plan_for_year
@@ -38,7 +37,7 @@ def draft_rules(year):
     carried, earlier = previous_rules(year)
     lang = (plan.languages or ["nl"])[0]
     lines = [
-        f"# Rules for {year}: a draft written from the imported plan on {date.today()}.",
+        f"# Rules for {year}: a draft written from the imported plan on {today()}.",
         "# Review every indicator, then: vsc rules validate FILE; vsc rules activate FILE "
         "--reason '...'",
         f"# How each indicator is measured was carried over from {earlier}." if earlier else

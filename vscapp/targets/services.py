@@ -2,13 +2,13 @@
 
 import difflib
 import hashlib
-from datetime import date
 from functools import lru_cache
 
 from sqlalchemy import func, select
 
 from vscapp.audit import services as audit
 from vscapp.audit.services import actor_label
+from vscapp.clock import today
 from vscapp.engine.evaluate import evaluate
 from vscapp.engine.rulesfile import (
     RuleError,
@@ -127,7 +127,7 @@ def evaluate_year(year, as_of=None, version=None):
         raise NoActiveRules(f"no active rules for {year}: activate a rules file first "
                             f"(vsc rules activate rules/{year}.yaml --reason ...)")
     ruleset = compiled(version.content)
-    as_of = as_of or date.today()
+    as_of = as_of or today()
     return evaluate(ruleset, totals_by_type(ruleset.start, min(as_of, ruleset.end)), as_of)
 
 
