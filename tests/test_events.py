@@ -54,11 +54,11 @@ def test_awareness_session_needs_its_participants(client, as_role):
     ({"quantity": "0"}, "Number must be between 1 and 1000."),
     ({"quantity": "many"}, "Not a valid integer value."),
     ({"event_type": "no_such_type"}, "Not a valid choice."),
-    ({"note": "Mr X, 85.07.30-033.28, came by"}, "a national number"),
+    ({"note": "Mr X, 85.07.30-033.28, came by"}, "a national register or BIS number"),
     ({"note": "Wrote to jan.peeters@example.be"}, "an e-mail address"),
     ({"note": "Called him on 0470 12 34 56"}, "a phone number"),
     ({"case_ref": "Jan Peeters"}, "no spaces"),
-    ({"case_ref": "85073003328"}, "looks like personal data"),
+    ({"case_ref": "85073003328"}, "a national register or BIS number"),
     ({"note": "x" * 501}, "Field cannot be longer than 500 characters."),
 ])
 def test_bad_input_gets_a_clear_message_and_stores_nothing(client, as_role, fields, message):

@@ -57,7 +57,7 @@ def test_bad_rows_are_all_reported_and_nothing_is_stored(runner, tmp_path, make_
     assert "row 4, column type: Not a valid choice." in out
     assert "row 5, column participants: Give the number of participants" in out
     assert "row 6, column quantity: Number must be between 1 and 1000." in out
-    assert "row 7, column note: The note seems to hold an e-mail address" in out
+    assert "row 7, column note: This looks like an e-mail address" in out
     assert "row 8, column type: officer0@example.test may not record this type" in out
     assert "row 2," not in out
     assert "6 error(s); nothing was imported" in out

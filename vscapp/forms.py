@@ -2,7 +2,9 @@
 
 from flask_babel import lazy_gettext as _l
 from wtforms.fields.choices import SelectChoice
+from wtforms.validators import ValidationError
 
+from vscapp.privacy import personal_data_in
 from vscapp.vocabulary import LANGUAGE_NAMES, UI_LANGUAGES
 
 
@@ -19,3 +21,21 @@ def labelled(labels):
 def language_choices():
     """The interface languages, each named in itself."""
     return choices((lang, LANGUAGE_NAMES[lang]) for lang in UI_LANGUAGES)
+
+
+class PersonalDataFound(str):
+    """A field error saying what personal data the text holds (see `personal_data_error`)."""
+
+
+class NoPersonalData:
+    """Refuses a text that seems to hold personal data, naming the kind found."""
+
+    def __call__(self, form, field):
+        message = personal_data_in(field.data)
+        if message:
+            raise ValidationError(PersonalDataFound(message))
+
+
+def personal_data_error(field):
+    """What NoPersonalData found in a field, for pages that flash one message, or None."""
+    return next((e for e in field.errors if isinstance(e, PersonalDataFound)), None)

@@ -10,7 +10,7 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 
 from vscapp import clock
-from vscapp.events.privacy import case_ref_problem, personal_data_in
+from vscapp.privacy import case_ref_problem, personal_data_in
 
 MAX_QUANTITY = 1000
 MAX_PARTICIPANTS = 100000
@@ -56,14 +56,6 @@ def participants_problem(event_type, participants):
     return None
 
 
-def note_problem(note):
-    found = personal_data_in(note)
-    if found:
-        return _l("The note seems to hold %(what)s. Describe the activity, not the person.",
-                  what=found)
-    return None
-
-
 def problems(values, today=None):
     """{field name: message} of every check across fields that `values` fails.
 
@@ -73,7 +65,7 @@ def problems(values, today=None):
         "occurred_on": values.occurred_on and date_problem(values.occurred_on, today),
         "participants": values.event_type and participants_problem(values.event_type,
                                                                    values.participants),
-        "note": note_problem(values.note),
+        "note": personal_data_in(values.note),
         "case_ref": case_ref_problem(values.case_ref),
     }
     return {name: message for name, message in found.items() if message}
