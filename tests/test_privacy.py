@@ -10,10 +10,13 @@ import pytest
 from flask_babel import force_locale
 from sqlalchemy import func, select
 
-from helpers import login
+from helpers import RULES_2023, login, make_event
+from vscapp.alerts.models import Alert
 from vscapp.events.models import Event
 from vscapp.extensions import db
 from vscapp.privacy import case_ref_problem, find_personal_data
+from vscapp.report.models import IndicatorComment
+from vscapp.targets import services as targets
 
 # Pinned so that "ten years before today" does not move under the tables.
 TODAY = date(2026, 6, 1)
@@ -188,6 +191,17 @@ def test_an_event_note_and_case_reference_are_refused(client, as_role):
     assert db.session.scalar(select(func.count(Event.id))) == 0
 
 
+def test_a_void_reason_is_refused(client, as_role):
+    officer = as_role("officer")
+    event = make_event("individual_consultation", officer)
+    response = client.post(f"/events/{event.id}/void",
+                           data={"reason": "Dubbel ingevoerd door Jan Peeters"})
+    assert response.status_code == 400
+    assert NAME_MESSAGE in response.get_data(as_text=True)
+    db.session.refresh(event)
+    assert event.voided_at is None
+
+
 def test_the_messages_are_translated(client, make_user):
     for language, expected in (("nl", "Dit lijkt een telefoonnummer"),
                                ("fr", "Ceci ressemble à un numéro de téléphone")):
@@ -197,6 +211,49 @@ def test_the_messages_are_translated(client, make_user):
             "event_type": "individual_consultation", "occurred_on": "2023-03-01",
             "quantity": "1", "note": "bel 0470 12 34 56"}).get_data(as_text=True)
         assert expected in html
+
+
+def test_an_alert_acknowledgement_comment_is_refused(client, as_role, rules_2023):
+    alert = Alert(year=2023, code="S1.SD4.OD2.I1", status="off_target",
+                  rules_version_id=rules_2023.id, as_of=date(2023, 9, 30), value=0,
+                  expected=2.0, target=3, needed=3, due=date(2023, 12, 31))
+    db.session.add(alert)
+    db.session.commit()
+    as_role("coordinator")
+    response = client.post(f"/alerts/{alert.id}/acknowledge",
+                           data={"comment": "Besproken met mevrouw, tel 0470 12 34 56"},
+                           follow_redirects=True)
+    assert "This looks like a phone number" in response.get_data(as_text=True)
+    db.session.refresh(alert)
+    assert alert.acknowledged_at is None and alert.comment is None
+
+
+def test_a_report_comment_is_refused(client, as_role, rules_2023):
+    as_role("coordinator")
+    response = client.post("/report/2023/comments/S1.SD4.OD2.I1",
+                           data={"text": "Zie mail van j.peeters@police.belgium.eu"},
+                           follow_redirects=True)
+    assert "This looks like an e-mail address" in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(IndicatorComment.id))) == 0
+
+
+def test_a_rules_activation_reason_is_refused_on_the_web(client, as_role, rules_2023):
+    as_role("coordinator")
+    version = targets.save_version(RULES_2023.read_text(encoding="utf-8").replace(
+        "target: 10\n", "target: 12\n", 1), "2023.yaml")
+    db.session.commit()
+    response = client.post(f"/rules/2023/versions/{version.id}/activate",
+                           data={"reason": "Op vraag van Fatima El A."}, follow_redirects=True)
+    assert NAME_MESSAGE in response.get_data(as_text=True)
+    assert targets.active_version(2023).id == rules_2023.id
+
+
+def test_a_rules_activation_reason_is_refused_on_the_command_line(runner, plan_2023):
+    result = runner.invoke(args=["rules", "activate", str(RULES_2023), "--reason",
+                                 "Gevraagd door Jan Peeters"])
+    assert result.exit_code == 1
+    assert "--reason: This looks like a person's name" in result.output
+    assert targets.active_version(2023) is None and targets.versions(2023) == []
 
 
 def test_a_csv_row_with_personal_data_is_refused(runner, tmp_path, make_user):

@@ -8,6 +8,7 @@ from vscapp.alerts import services
 from vscapp.alerts.forms import AcknowledgeForm
 from vscapp.alerts.models import Alert
 from vscapp.extensions import db
+from vscapp.forms import personal_data_error
 from vscapp.permissions import permission_required
 
 bp = Blueprint("alerts", __name__)
@@ -33,5 +34,6 @@ def acknowledge(alert_id):
         db.session.commit()
         flash(_("Alert acknowledged."), "success")
     else:
-        flash(_("Write a comment to acknowledge an alert."), "error")
+        flash(personal_data_error(form.comment)
+              or _("Write a comment to acknowledge an alert."), "error")
     return redirect(url_for("alerts.index"))

@@ -14,7 +14,7 @@ from wtforms.validators import (
 )
 
 from vscapp.events import checks
-from vscapp.forms import choices
+from vscapp.forms import NoPersonalData, choices
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 
@@ -61,7 +61,7 @@ class EventForm(FlaskForm):
 
 class VoidForm(FlaskForm):
     reason = TextAreaField(_l("Why is this record void?"),
-                           validators=[DataRequired(), Length(min=3, max=500)])
+                           validators=[DataRequired(), Length(min=3, max=500), NoPersonalData()])
 
 
 class EventFilterForm(FlaskForm):
@@ -77,8 +77,10 @@ class EventFilterForm(FlaskForm):
 class EventTypeForm(FlaskForm):
     code = StringField(_l("Code"), validators=[DataRequired(), Length(max=40), Regexp(
         r"^[a-z][a-z0-9_]*$", message=_l("Lower-case letters, digits and '_' only."))])
-    name_nl = StringField(_l("Name (Dutch)"), validators=[DataRequired(), Length(max=120)])
-    name_fr = StringField(_l("Name (French)"), validators=[DataRequired(), Length(max=120)])
+    name_nl = StringField(_l("Name (Dutch)"),
+                          validators=[DataRequired(), Length(max=120), NoPersonalData()])
+    name_fr = StringField(_l("Name (French)"),
+                          validators=[DataRequired(), Length(max=120), NoPersonalData()])
     sector = SelectField(_l("Activity sector"), coerce=int,
                          choices=choices([(1, _l("1: municipal projects")),
                                           (2, _l("2: police zone"))]))

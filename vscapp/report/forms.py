@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, TextAreaField
 from wtforms.validators import Length, Optional
 
-from vscapp.forms import choices
+from vscapp.forms import NoPersonalData, choices
 from vscapp.targets.forms import AsOfForm
 from vscapp.vocabulary import (
     CONTENT_LANGUAGES,
@@ -27,4 +27,4 @@ class ReportForm(AsOfForm):
 
 
 class CommentForm(FlaskForm):
-    text = TextAreaField(_l("Comment"), validators=[Optional(), Length(max=2000)])
+    text = TextAreaField(_l("Comment"), validators=[Optional(), Length(max=2000), NoPersonalData()])

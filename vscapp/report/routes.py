@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from vscapp.extensions import db
+from vscapp.forms import personal_data_error
 from vscapp.i18n import current_language
 from vscapp.permissions import permission_required
 from vscapp.plans.services import plan_for_year
@@ -69,7 +70,8 @@ def comment(year, code):
         db.session.commit()
         flash(_("Comment saved.") if changed else _("Nothing was changed."), "success")
     else:
-        flash(_("A comment has at most 2000 characters."), "error")
+        flash(personal_data_error(form.text) or _("A comment has at most 2000 characters."),
+              "error")
     return redirect(url_for("report.show", year=year, **request.args) + f"#{code}")
 
 

@@ -4,10 +4,12 @@ import json
 from pathlib import Path
 
 import click
+from flask_babel import force_locale
 
 from vscapp.clock import today
 from vscapp.engine.rulesfile import RulesFileError
 from vscapp.extensions import db
+from vscapp.privacy import personal_data_in
 from vscapp.targets import services
 from vscapp.targets.draft import DraftError, draft_rules
 from vscapp.vocabulary import STATUS_LABELS, Status
@@ -77,6 +79,9 @@ def activate_command(path, reason):
     _check_or_fail(path, text)
     if not reason.strip():
         raise click.ClickException("--reason must say why")
+    if problem := personal_data_in(reason):
+        with force_locale("en"):  # as the command's other messages
+            raise click.ClickException(f"--reason: {problem}")
     version = services.save_version(text, source=path.name)
     if (active := services.active_version(version.year)) is not None and active.id == version.id:
         click.echo(f"Rules {version.year} version {version.number} are already active; "

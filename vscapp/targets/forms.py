@@ -7,7 +7,7 @@ from wtforms import DateField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from vscapp.engine.rulesfile import MAX_BYTES
-from vscapp.forms import choices
+from vscapp.forms import NoPersonalData, choices
 from vscapp.plans.models import NodeKind
 from vscapp.vocabulary import ATTENTION_ORDER, STATUS_LABELS
 
@@ -33,7 +33,7 @@ class RulesForm(FlaskForm):
 
 class ActivateForm(FlaskForm):
     reason = TextAreaField(_l("Why do these rules apply from now on?"),
-                           validators=[DataRequired(), Length(min=3, max=2000)])
+                           validators=[DataRequired(), Length(min=3, max=2000), NoPersonalData()])
 
 
 class AsOfForm(FlaskForm):

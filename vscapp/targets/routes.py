@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from vscapp.engine.rulesfile import RulesFileError
 from vscapp.extensions import db
+from vscapp.forms import personal_data_error
 from vscapp.permissions import may_see_indicator, permission_required, require
 from vscapp.plans.services import plan_for_year, plan_years
 from vscapp.targets import progress, services
@@ -78,7 +79,8 @@ def activate(year, version_id):
     version = get_version(year, version_id)
     form = ActivateForm()
     if not form.validate_on_submit():
-        flash(_("Say why these rules apply from now on: the reason is mandatory."), "error")
+        flash(personal_data_error(form.reason)
+              or _("Say why these rules apply from now on: the reason is mandatory."), "error")
         return redirect(url_for("targets.rules_version", year=year, version_id=version.id))
     try:
         services.activate(version, form.reason.data, current_user)
