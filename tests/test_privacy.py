@@ -1,9 +1,12 @@
-"""Personal data is refused in every text a person types (one checker, one message per kind).
+"""Personal data is refused in every text a person types (one checker, one message per kind),
+and what the app writes for spreadsheets cannot run as a formula.
 
 The tables below are the checker's specification: one case per string, so that a false
 positive or a false negative shows up under its own name.
 """
 
+import csv
+import io
 from datetime import date
 
 import pytest
@@ -15,7 +18,9 @@ from vscapp.alerts.models import Alert
 from vscapp.events.models import Event
 from vscapp.extensions import db
 from vscapp.privacy import case_ref_problem, find_personal_data
+from vscapp.report import exports
 from vscapp.report.models import IndicatorComment
+from vscapp.report.services import ReportRow
 from vscapp.targets import services as targets
 
 # Pinned so that "ten years before today" does not move under the tables.
@@ -269,3 +274,57 @@ def test_a_csv_row_with_personal_data_is_refused(runner, tmp_path, make_user):
     assert "row 4, column case_ref: This looks like a person's name" in result.output
     assert "row 2," not in result.output
     assert db.session.scalar(select(func.count(Event.id))) == 0
+
+
+# Exports for spreadsheets: text that would run as a formula stays text.
+
+FORMULAS = ["=HYPERLINK(\"http://x.test\";\"klik\")", "+1+1", "-2+3", "@SUM(A1:A2)",
+            "\t=1+1", "\r=1+1"]
+
+
+def report_rows(comment):
+    return [ReportRow(kind="indicator", level=5, code="S1.SD1.OD1.I1", text="=Tekst", target="x",
+                      value="11", expected="7.5", comment=comment)]
+
+
+@pytest.mark.parametrize("formula", FORMULAS)
+def test_csv_cells_that_would_run_as_formulas_get_a_quote(app, formula):
+    body = exports.to_csv("-Titel", report_rows(formula))
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"), newline=""), delimiter=";"))
+    assert rows[0] == ["'-Titel"]
+    assert rows[2][1:] == ["S1.SD1.OD1.I1", "'=Tekst", "x", "11", "7.5", "", "'" + formula]
+
+
+@pytest.mark.parametrize("formula", FORMULAS)
+def test_xlsx_cells_that_would_run_as_formulas_stay_text(app, formula):
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(exports.to_xlsx("=Titel", report_rows(formula), ["+x"])))
+    sheet = book.worksheets[0]
+    assert (sheet["A1"].value, sheet["A1"].data_type) == ("=Titel", "s")
+    row = sheet[3]
+    assert [(c.value, c.data_type) for c in row[2:6]] == [
+        ("=Tekst", "s"), ("x", "s"), (11, "n"), (7.5, "n")]
+    # XML turns a carriage return into a line feed; either way the cell is text
+    assert row[7].value in (formula, formula.replace("\r", "\n")) and row[7].data_type == "s"
+    assert row[7].quotePrefix and not row[3].quotePrefix
+    assert (book.worksheets[1]["A1"].value, book.worksheets[1]["A1"].data_type) == ("+x", "s")
+
+
+def test_a_report_comment_that_looks_like_a_formula_is_exported_as_text(
+        client, as_role, rules_2023):
+    from openpyxl import load_workbook
+
+    as_role("coordinator")
+    client.post("/report/2023/comments/S1.SD1.OD2.I1", data={"text": "=1+1"})
+    response = client.get("/report/2023/export.csv?as_of=2023-12-31&lang=nl")
+    assert response.headers.getlist("Content-Type") == ["text/csv; charset=utf-8"]
+    rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig")), delimiter=";"))
+    row = next(r for r in rows[2:] if r[1] == "S1.SD1.OD2.I1")
+    assert row[4:6] == ["0", "10"] and row[7] == "'=1+1"
+    response = client.get("/report/2023/export.xlsx?as_of=2023-12-31&lang=nl")
+    assert len(response.headers.getlist("Content-Type")) == 1
+    sheet = load_workbook(io.BytesIO(response.data)).worksheets[0]
+    row = next(r for r in sheet.iter_rows(min_row=3) if r[1].value == "S1.SD1.OD2.I1")
+    assert (row[4].value, row[5].value) == (0, 10)
+    assert (row[7].value, row[7].data_type) == ("=1+1", "s")

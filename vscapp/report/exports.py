@@ -26,8 +26,31 @@ def level_name(row):
 
 
 def as_cells(row):
-    return [level_name(row), row.code, row.text, row.target, row.value, row.expected,
-            row.status_word, row.comment]
+    return [level_name(row), row.code, row.text, row.target, number_or_text(row.value),
+            number_or_text(row.expected), row.status_word, row.comment]
+
+
+def number_or_text(value):
+    """A result or an expected value as a number when it is one ("11", "7.5"), so that a
+    spreadsheet can add them up; "yes"/"no" of a milestone stay text."""
+    try:
+        number = float(value)
+    except ValueError:
+        return value
+    return int(number) if number.is_integer() else number
+
+
+# What a spreadsheet takes as the start of a formula (OWASP "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def is_formula_like(value):
+    return isinstance(value, str) and value.startswith(FORMULA_STARTS)
+
+
+def csv_safe(cells):
+    """Text that a spreadsheet would run as a formula gets a leading quote; numbers stay."""
+    return ["'" + cell if is_formula_like(cell) else cell for cell in cells]
 
 
 def to_csv(title, rows):
@@ -35,9 +58,9 @@ def to_csv(title, rows):
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow([title])
-    writer.writerow(headers())
-    writer.writerows(as_cells(row) for row in rows)
+    writer.writerow(csv_safe([title]))
+    writer.writerow(csv_safe(headers()))
+    writer.writerows(csv_safe(as_cells(row)) for row in rows)
     return out.getvalue().encode("utf-8")
 
 
@@ -48,13 +71,13 @@ def to_xlsx(title, rows, completeness_lines):
     book = Workbook()
     sheet = book.active
     sheet.title = _("Evaluation")[:31]
-    sheet.append([title])
+    append_as_text(sheet, [title])
     sheet["A1"].font = Font(bold=True, size=14)
-    sheet.append(headers())
+    append_as_text(sheet, headers())
     for cell in sheet[2]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append(as_cells(row))
+        append_as_text(sheet, as_cells(row))
         line = sheet.max_row
         sheet.cell(line, 3).alignment = Alignment(indent=row.level, wrap_text=True,
                                                   vertical="top")
@@ -69,11 +92,22 @@ def to_xlsx(title, rows, completeness_lines):
     sheet.freeze_panes = "A3"
     check = book.create_sheet(_("Completeness")[:31])
     for line in completeness_lines:
-        check.append([line])
+        append_as_text(check, [line])
     check.column_dimensions["A"].width = 100
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def append_as_text(sheet, cells):
+    """Append a row whose text cells stay text: openpyxl takes any string starting with "="
+    for a formula, and a spreadsheet runs one starting with "+", "-" or "@". The quote prefix
+    keeps it text when someone edits the cell in Excel or LibreOffice."""
+    sheet.append(cells)
+    for cell in sheet[sheet.max_row]:
+        if is_formula_like(cell.value):
+            cell.data_type = "s"
+            cell.quotePrefix = True
 
 
 def to_pdf(title, subtitle, rows, completeness_lines):

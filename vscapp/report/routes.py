@@ -97,7 +97,7 @@ def export(year, fmt):
         else:
             body = exports.to_pdf(title, subtitle, rows, lines)
     name = f"vsc-evaluation-{year}-{as_of.isoformat()}-{lang}.{fmt}"
-    return Response(body, mimetype=FORMATS[fmt],
+    return Response(body, content_type=FORMATS[fmt],
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
