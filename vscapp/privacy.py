@@ -364,7 +364,7 @@ NOT_NAMES = _words("""
     lek line linie lot loup maan maart mar marine mark mat max meisje mesure mie mine mir
     modeste neige non olive oral oude pal parfait per perle pie pomme prudence prudent prune
     raid rail ram ramadan rand reine rem ris rijk ru sad salam sas slim tache take tan titel
-    to ton uk victoire vries wil wille wilt zwaan paris china india grace bas boy broer dinant
+    to ton uk victoire vries wil wille wilt zwaan paris china india bas boy broer dinant
     elles ideal job lois mari noel onder peer roman urbain
 """)
 TITLES = _words("""
@@ -381,7 +381,7 @@ MORE_FIRST_NAMES = _words("""
     rayan rayane soufiane zineb hajar soumaya othmane ilias ilyes yanis nassim wassim rania
     ranya nour noor aya chaimae chaima hiba ikram oumaima oussama abdelkader abdellatif
     abdelhamid abderrahim abdessamad merveille exaucé glodi nore saïd ayse mohamad mouhamed
-    mohammad
+    mohammad grace
 """)
 
 
@@ -397,7 +397,7 @@ def first_names():
 
     Read from gender-guesser's data file (Jörg Michael's "nam_dict.txt", GNU FDL 1.2 or later,
     shipped inside the package and read in place: no network, none of the package's GPL code
-    imported), about 12,000 names, plus MORE_FIRST_NAMES, less NOT_NAMES.
+    imported): about 8,000 names with MORE_FIRST_NAMES, less NOT_NAMES.
     """
     path = distribution("gender-guesser").locate_file("gender_guesser/data/nam_dict.txt")
     names = set(MORE_FIRST_NAMES)
