@@ -72,7 +72,9 @@ def case_ref_problem(value):
 def find_personal_data(text, today=None):
     """The first kind of personal data found in `text`, or None.
 
-    `today` fixes the date that tells a birth date from an activity date (tests pin it).
+    `today` fixes the date that tells a birth date from an activity date (tests pin it); the
+    server's date will do otherwise (vscapp.clock's Brussels date needs Flask, and a day does
+    not matter against ten years).
     """
     if not text or text.isspace():
         return None
