@@ -1,6 +1,11 @@
 """Configuration, read from the environment (VSC_*). Pick a class with VSC_ENV."""
 
 import os
+from urllib.parse import urlsplit
+
+
+def _flag(name, default="0"):
+    return os.environ.get(name, default).strip().lower() in ("1", "true", "yes", "on")
 
 
 class ConfigError(RuntimeError):
@@ -40,15 +45,62 @@ class Config:
     SMTP_PASSWORD = os.environ.get("VSC_SMTP_PASSWORD")
     SMTP_TIMEOUT = int(os.environ.get("VSC_SMTP_TIMEOUT", "30"))
     MAIL_FROM = os.environ.get("VSC_MAIL_FROM", "vscapp@localhost")
+    # Directory sign-in (LDAP, Active Directory): no URL, no directory; local accounts only.
+    LDAP_URL = os.environ.get("VSC_LDAP_URL")
+    LDAP_START_TLS = _flag("VSC_LDAP_START_TLS")
+    LDAP_CA_FILE = os.environ.get("VSC_LDAP_CA_FILE")  # else the system's CA certificates
+    LDAP_BIND_DN = os.environ.get("VSC_LDAP_BIND_DN")
+    LDAP_BIND_PASSWORD = os.environ.get("VSC_LDAP_BIND_PASSWORD")
+    LDAP_USER_BASE = os.environ.get("VSC_LDAP_USER_BASE")
+    LDAP_USER_FILTER = os.environ.get("VSC_LDAP_USER_FILTER", "(uid={username})")
+    LDAP_EMAIL_ATTRIBUTE = os.environ.get("VSC_LDAP_EMAIL_ATTRIBUTE", "mail")
+    LDAP_GROUP_COORDINATOR = os.environ.get("VSC_LDAP_GROUP_COORDINATOR")
+    LDAP_GROUP_OFFICER = os.environ.get("VSC_LDAP_GROUP_OFFICER")
+    LDAP_GROUP_LIAISON = os.environ.get("VSC_LDAP_GROUP_LIAISON")
+    LDAP_TIMEOUT = int(os.environ.get("VSC_LDAP_TIMEOUT", "5"))
 
     @classmethod
     def check(cls):
-        """Fail loudly where production would run with a missing secret."""
+        """Fail loudly where production would run with a missing secret or a broken setting."""
         if not cls.SECRET_KEY:
             raise ConfigError(
                 "VSC_SECRET_KEY is not set. Set it to a long random string, for example: "
                 "export VSC_SECRET_KEY=$(python3 -c 'import secrets; print(secrets.token_hex(32))')"
             )
+        problem = ldap_problem(vars_of(cls))
+        if problem:
+            raise ConfigError(problem)
+
+
+def vars_of(cls):
+    """A configuration class's settings as a mapping, as app.config holds them."""
+    return {name: getattr(cls, name) for name in dir(cls) if name.isupper()}
+
+
+def ldap_problem(settings):
+    """What is wrong with the directory settings, or None (also None without a directory)."""
+    url = settings.get("LDAP_URL")
+    if not url:
+        return None
+    if not _is_ldap_url(url):
+        return f"VSC_LDAP_URL={url!r}: expected ldap://host[:port] or ldaps://host[:port]"
+    if not settings.get("LDAP_USER_BASE"):
+        return "VSC_LDAP_USER_BASE is not set: where to look for users, e.g. ou=people,dc=..."
+    if "{username}" not in (settings.get("LDAP_USER_FILTER") or ""):
+        return "VSC_LDAP_USER_FILTER must contain {username}, e.g. (sAMAccountName={username})"
+    if not any(settings.get(f"LDAP_GROUP_{role}") for role in ("COORDINATOR", "OFFICER",
+                                                                "LIAISON")):
+        return "VSC_LDAP_URL is set but no VSC_LDAP_GROUP_*: nobody could sign in"
+    return None
+
+
+def _is_ldap_url(url):
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 (raises ValueError for a port that is not a number)
+    except ValueError:
+        return False
+    return parts.scheme in ("ldap", "ldaps") and bool(parts.hostname) and parts.path in ("", "/")
 
 
 class DevelopmentConfig(Config):
@@ -68,6 +120,7 @@ class TestingConfig(DevelopmentConfig):
     SECRET_KEY = "testing-only-not-secret"  # noqa: S105
     SQLALCHEMY_DATABASE_URI = os.environ.get("VSC_TEST_DATABASE_URL", "sqlite://")
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # noqa: S105 (fast, for tests only)
+    LDAP_URL = None  # whatever the environment says: tests that want one set it
 
 
 CONFIGS = {

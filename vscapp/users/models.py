@@ -1,5 +1,6 @@
 """Accounts: who signs in, with which role, language and way of receiving alerts."""
 
+import secrets
 from datetime import datetime
 
 from flask import current_app
@@ -23,14 +24,25 @@ class User(UserMixin, db.Model):
                                                 server_default=Delivery.IMMEDIATE.value)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = created_at_column()
+    # The directory user name of an account that signs in through the directory (its password
+    # is the directory's; the local hash is of a random secret nobody knows); None: local.
+    directory_username: Mapped[str | None] = mapped_column(String(254), unique=True)
 
     @property
     def is_active(self):
         return self.active
 
+    @property
+    def from_directory(self):
+        return self.directory_username is not None
+
     def set_password(self, password):
         method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
         self.password_hash = generate_password_hash(password, method=method)
+
+    def set_unusable_password(self):
+        """No password works: the hash of a random secret that is thrown away at once."""
+        self.set_password(secrets.token_urlsafe(32))
 
     def check_password(self, password):
         return check_password_hash(self.password_hash, password)
