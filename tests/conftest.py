@@ -7,4 +7,5 @@ pytest_plugins = [
     "fixtures.plans",
     "fixtures.smtp",
     "fixtures.browser",
+    "fixtures.directory",
 ]
