@@ -10,6 +10,7 @@ from helpers import PASSWORD, csrf_token, login
 from vscapp.audit.models import AuditEntry
 from vscapp.extensions import db
 from vscapp.users.models import User
+from vscapp.users.passwords import password_problem
 
 
 def test_password_is_stored_hashed(make_user):
@@ -116,7 +117,10 @@ def test_cli_creates_an_account_from_standard_input(runner):
 
 @pytest.mark.parametrize(("args", "password", "message"), [
     (["users", "create", "x@example.test", "--role", "chief"], "long enough pass", "Invalid value"),
-    (["users", "create", "x@example.test", "--role", "officer"], "short", "too short"),
+    (["users", "create", "x@example.test", "--role", "officer"], "short", "at least 12"),
+    (["users", "create", "x@example.test", "--role", "officer"], "password1234", "too common"),
+    (["users", "create", "x@example.test", "--role", "officer"], "x@example.test 2024",
+     "must not contain your e-mail address"),
     (["users", "create", "not-an-email", "--role", "officer"], "long enough pass",
      "not an e-mail"),
 ])
@@ -141,6 +145,7 @@ def test_demo_users_prints_one_working_password_per_role(runner, client):
     rows = [line.split() for line in result.output.strip().splitlines()]
     assert [row[0] for row in rows] == ["officer", "coordinator", "liaison"]
     for _, email, password in rows:
+        assert password_problem(password, email) is None
         assert client.post("/login", data={"email": email, "password": password}
                            ).status_code == 302
         client.post("/logout")

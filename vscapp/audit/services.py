@@ -1,6 +1,7 @@
 """Recording audit entries in the same transaction as the change they describe."""
 
 import getpass
+from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
 
@@ -10,6 +11,18 @@ from sqlalchemy import select
 
 from vscapp.audit.models import AuditEntry
 from vscapp.extensions import db
+
+
+@dataclass(frozen=True)
+class Visitor:
+    """Someone acting without an account, named in the trail by `email` (a label)."""
+
+    email: str
+    id: None = None
+
+
+# who asks for a password link on the forgot-password form: anyone
+ANONYMOUS_VISITOR = Visitor("web:anonymous")
 
 
 def snapshot(obj, fields):

@@ -1,11 +1,18 @@
 """Sign-in and sign-out."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
+from vscapp.auth import directory
 from vscapp.auth.forms import LoginForm
-from vscapp.auth.services import TooManyAttempts, authenticate, is_safe_next
+from vscapp.auth.services import (
+    DirectoryUnavailable,
+    NoDirectoryRole,
+    TooManyAttempts,
+    authenticate,
+    is_safe_next,
+)
 from vscapp.permissions import public, signed_in
 
 bp = Blueprint("auth", __name__)
@@ -19,18 +26,34 @@ def login():
     if current_user.is_authenticated:
         return redirect(target)
     form = LoginForm()
-    if form.validate_on_submit():
-        try:
-            user = authenticate(form.email.data, form.password.data)
-        except TooManyAttempts:
-            flash(_("Too many failed attempts with this address: try again in 15 minutes."),
-                  "error")
-            return render_template("auth/login.html", form=form), 429
-        if user is not None:
-            login_user(user)
-            return redirect(target)
-        flash(_("Wrong e-mail address or password."), "error")
-    return render_template("auth/login.html", form=form)
+    if directory.configured(current_app.config):
+        form.for_directory()
+    if not form.validate_on_submit():
+        return render_template("auth/login.html", form=form)
+    try:
+        user = authenticate(form.email.data, form.password.data)
+    except TooManyAttempts:
+        return _refused(form, _("Too many failed attempts with this address: try again in 15 "
+                                "minutes."), 429)
+    except DirectoryUnavailable as exc:
+        current_app.logger.error("directory sign-in impossible: %s", exc)
+        return _refused(form, _("The directory cannot be reached just now, so directory "
+                                "accounts cannot sign in: try again later. Local accounts "
+                                "still can."), 503)
+    except NoDirectoryRole:
+        return _refused(form, _("Your directory account is in no vscapp group, so it may not "
+                                "sign in: ask the coordinator."), 403)
+    if user is None:
+        return _refused(form, _("Wrong user name, e-mail address or password.")
+                        if directory.configured(current_app.config)
+                        else _("Wrong e-mail address or password."), 200)
+    login_user(user)
+    return redirect(target)
+
+
+def _refused(form, message, status):
+    flash(message, "error")
+    return render_template("auth/login.html", form=form), status
 
 
 @bp.post("/logout")

@@ -1,44 +1,93 @@
-"""Signing in: checking a password, throttling guesses, and where to go afterwards."""
+"""Signing in: a local account's password or the directory's, throttling guesses, and where
+to go afterwards.
+
+Who signs in how: an address that belongs to a local account is checked against that
+account's password (so local accounts work when the directory is down: break-glass);
+anything else, when a directory is configured, is a directory user name.
+"""
 
 from datetime import timedelta
 from urllib.parse import urlsplit
 
+from flask import current_app
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from vscapp.auth import directory
+from vscapp.auth.directory import DirectoryUnavailable
 from vscapp.auth.models import SignInFailure
 from vscapp.extensions import db
+from vscapp.i18n import current_language
 from vscapp.models import utcnow
-from vscapp.users.services import user_by_email
+from vscapp.users.services import sync_directory_account, user_by_email
 
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
 MAX_FAILURES = 5
 FAILURE_WINDOW = timedelta(minutes=15)
+
+__all__ = ["DirectoryUnavailable", "NoDirectoryRole", "TooManyAttempts", "authenticate"]
 
 
 class TooManyAttempts(Exception):
     """Too many failed sign-ins for this address lately; said alike for unknown addresses."""
 
 
-def authenticate(email, password):
+class NoDirectoryRole(Exception):
+    """The directory password was right, but the directory puts them in no vscapp group."""
+
+
+def authenticate(login, password):
     """The active user with these credentials, or None; as slow for unknown accounts.
 
-    After MAX_FAILURES failures for an address within FAILURE_WINDOW, refuse it for a while
-    (TooManyAttempts), whether or not an account has that address.
+    `login` is a local account's address or a directory user name. After MAX_FAILURES
+    failures for one within FAILURE_WINDOW, refuse it for a while (TooManyAttempts), whether
+    or not an account has it. Raises DirectoryUnavailable and NoDirectoryRole too.
     """
-    email = email.strip().lower()
-    recent = db.session.scalar(select(func.count(SignInFailure.id)).where(
-        SignInFailure.email == email, SignInFailure.at >= utcnow() - FAILURE_WINDOW))
-    if recent >= MAX_FAILURES:
-        raise TooManyAttempts(email)
-    user = user_by_email(email)
+    login = login.strip().lower()
+    if recent_failures(login) >= MAX_FAILURES:
+        raise TooManyAttempts(login)
+    user = _sign_in(login, password)
     if user is None:
-        check_password_hash(_DUMMY_HASH, password)  # same cost: the answer time tells nothing
-    elif user.check_password(password) and user.active:
-        return user
-    db.session.add(SignInFailure(email=email[:254]))
+        record_failure(login)
+    return user
+
+
+def recent_failures(login):
+    return db.session.scalar(select(func.count(SignInFailure.id)).where(
+        SignInFailure.email == login[:254], SignInFailure.at >= utcnow() - FAILURE_WINDOW))
+
+
+def record_failure(login):
+    db.session.add(SignInFailure(email=login[:254]))
     db.session.commit()
+
+
+def _sign_in(login, password):
+    user = user_by_email(login)
+    if user is not None and not user.from_directory:
+        return user if user.check_password(password) and user.active else None
+    if directory.configured(current_app.config):
+        return _directory_sign_in(login, password)
+    check_password_hash(_DUMMY_HASH, password)  # same cost: the answer time tells nothing
     return None
+
+
+def _directory_sign_in(username, password):
+    """The account of a directory user whose password is right, brought in step with the
+    directory first; NoDirectoryRole (after deactivating it) if no vscapp group is theirs."""
+    config = current_app.config
+    found = directory.authenticate(config, username, password)
+    if found is None:
+        return None
+    if not found.email:
+        current_app.logger.warning("directory entry %s has no e-mail address: refused", found.dn)
+        return None
+    role = directory.role_for(config, found.groups)
+    user = sync_directory_account(username, found.email, role, current_language())
+    db.session.commit()
+    if role is None:
+        raise NoDirectoryRole(username)
+    return user if user is not None and user.active else None
 
 
 def is_safe_next(target):

@@ -1,12 +1,15 @@
-"""Account forms: the coordinator's, and each user's own settings."""
+"""Account forms: the coordinator's, each user's own settings and password, and the
+forgot-password form."""
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
 from vscapp.forms import labelled, language_choices
-from vscapp.users.services import MIN_PASSWORD_LENGTH, user_by_email
+from vscapp.users.passwords import MIN_LENGTH, PARAMETERS, password_problem
+from vscapp.users.services import user_by_email
 from vscapp.vocabulary import DELIVERY_LABELS, ROLE_LABELS
 
 
@@ -17,12 +20,8 @@ class UserEditForm(FlaskForm):
 
 
 class UserCreateForm(UserEditForm):
-    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
-    password = PasswordField(_l("Initial password"), validators=[
-        DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200,
-                               message=_l("Use at least %(min)d characters, at most %(max)d."))])
-    confirm = PasswordField(_l("Repeat the password"), validators=[
-        EqualTo("password", message=_l("The two passwords differ."))])
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)],
+                       description=_l("A link to choose a password goes to this address."))
 
     def validate_email(self, field):
         if user_by_email(field.data):
@@ -37,3 +36,32 @@ class LanguageForm(FlaskForm):
 class AccountForm(FlaskForm):
     language = SelectField(_l("Language"), choices=language_choices())
     alert_delivery = SelectField(_l("Alert e-mails"), choices=labelled(DELIVERY_LABELS))
+
+
+class NewPasswordForm(FlaskForm):
+    """A new password, twice, checked against the policy for the account's address."""
+
+    password = PasswordField(_l("New password"), validators=[DataRequired()],
+                             description=_l("At least %(min)d characters, not easy to guess: a "
+                                            "few unrelated words work well.", min=MIN_LENGTH))
+    confirm = PasswordField(_l("Repeat the new password"), validators=[
+        EqualTo("password", message=_l("The two passwords differ."))])
+
+    def __init__(self, account_email, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.account_email = account_email
+
+    def validate_password(self, field):
+        problem = password_problem(field.data, self.account_email)
+        if problem:
+            raise ValidationError(_(problem, **PARAMETERS))
+
+
+class ChangePasswordForm(NewPasswordForm):
+    current = PasswordField(_l("Current password"), validators=[DataRequired(),
+                                                                Length(max=200)])
+
+
+class ForgotPasswordForm(FlaskForm):
+    # no address syntax check: an address no account has gets the same answer anyway
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
