@@ -164,11 +164,21 @@ def test_a_search_account_the_directory_refuses_is_an_outage(app, client, direct
 
 
 @pytest.mark.parametrize("username", ["*)(uid=*", "admin)(|(uid=*", "*", "ann*",
-                                      "anna)(uid=*", "anna\\2a", "anna\x00"])
+                                      "anna)(uid=*", "anna\\2a", "anna\\00"])
 def test_filter_injection_in_the_user_name_finds_nobody(client, directory, username):
     # with anna's password: an unescaped filter would find anna and let this in
     response = sign_in(client, username, password_of("anna"))
     assert response.status_code == 200 and WRONG in response.get_data(as_text=True)
+    assert db.session.scalar(select(User)) is None
+
+
+@pytest.mark.parametrize("username", ["anna\x00", "anna\n", "anna\x00)(uid=*"])
+def test_control_characters_in_the_user_name_are_refused_by_the_form(client, directory,
+                                                                     username):
+    response = sign_in(client, username, password_of("anna"))
+    assert response.status_code == 200
+    assert "This field holds a character that is not allowed." in response.get_data(
+        as_text=True)
     assert db.session.scalar(select(User)) is None
 
 

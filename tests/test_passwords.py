@@ -268,3 +268,11 @@ def test_password_pages_speak_french(app, make_user):
     token = links.make_token(make_user("officer"))
     assert "Choisissez un mot de passe" in client.get(f"/password/{token}").get_data(
         as_text=True)
+
+
+def test_forgot_password_refuses_control_characters_before_any_lookup(client, smtp):
+    response = forgot(client, "someone\x00@example.test")
+    assert response.status_code == 200
+    assert "This field holds a character that is not allowed." in response.get_data(
+        as_text=True)
+    assert delivered(smtp) == []

@@ -1,5 +1,7 @@
 """Form helpers shared by the features."""
 
+import re
+
 from flask_babel import lazy_gettext as _l
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
@@ -39,3 +41,13 @@ class NoPersonalData:
 def personal_data_error(field):
     """What NoPersonalData found in a field, for pages that flash one message, or None."""
     return next((e for e in field.errors if isinstance(e, PersonalDataFound)), None)
+
+
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def no_control_characters(form, field):
+    """Validator: no NUL, newline or other control character (PostgreSQL refuses NUL in text,
+    and no address or user name holds one)."""
+    if field.data and CONTROL_CHARACTERS.search(field.data):
+        raise ValidationError(_l("This field holds a character that is not allowed."))

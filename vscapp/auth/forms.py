@@ -5,10 +5,13 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
+from vscapp.forms import no_control_characters
+
 
 class LoginForm(FlaskForm):
     # `email` holds a local account's address or, with a directory, a directory user name
-    email = StringField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
+    email = StringField(_l("E-mail"), validators=[DataRequired(), Length(max=254),
+                                                  no_control_characters])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
 
     def for_directory(self):

@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
-from vscapp.forms import labelled, language_choices
+from vscapp.forms import labelled, language_choices, no_control_characters
 from vscapp.users.passwords import MIN_LENGTH, PARAMETERS, password_problem
 from vscapp.users.services import user_by_email
 from vscapp.vocabulary import DELIVERY_LABELS, ROLE_LABELS
@@ -64,4 +64,5 @@ class ChangePasswordForm(NewPasswordForm):
 
 class ForgotPasswordForm(FlaskForm):
     # no address syntax check: an address no account has gets the same answer anyway
-    email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254),
+                                                 no_control_characters])
