@@ -5,7 +5,7 @@ from flask import Blueprint, render_template, request
 from flask_login import current_user
 
 from vscapp.events import services as events
-from vscapp.permissions import may_see_indicator, permission_required
+from vscapp.permissions import permission_required
 from vscapp.plans.services import latest_plan
 from vscapp.targets import progress
 from vscapp.targets.forms import DashboardFilterForm
@@ -24,11 +24,11 @@ def home():
     form = DashboardFilterForm(request.args, plan=plan)
     as_of = as_of_from(form, plan.year)
     try:
-        rows = [r for r in progress.dashboard(plan.year, as_of)
-                if may_see_indicator(current_user, r.indicator.code)]
+        rows, month_as_of = progress.dashboard(plan.year, as_of, current_user)
     except NoActiveRules:
-        rows = None
+        rows, month_as_of = None, None
     shown = [r for r in rows or [] if form.keeps(r)]
     return render_template("home.html", plan=plan, as_of=as_of, form=form, rows=shown,
                            all_rows=rows, attention=progress.needs_attention(rows or []),
-                           counts=events.counts_by_type(plan.year), year=plan.year)
+                           month_as_of=month_as_of, year=plan.year,
+                           counts=events.counts_by_type(plan.year, current_user))

@@ -2,7 +2,8 @@
 
 Routes use `permission_required(NAME)`, templates `can(NAME)` or `can(NAME, obj)`.
 Social-prevention records (sector 1) are read in detail only by prevention staff;
-the police liaison sees their counts, never their rows.
+the police liaison sees their counts, never their rows, and only by whole month
+(`granularity`), so no figure gives away the date of a single record.
 """
 
 from functools import wraps
@@ -10,13 +11,14 @@ from functools import wraps
 from flask import abort
 from flask_login import current_user
 
-from vscapp.vocabulary import Role
+from vscapp.vocabulary import Granularity, Role
 
 EVERYONE = frozenset(Role)
 GRANTS = {
     "plan.view": EVERYONE,
     "events.view": EVERYONE,
     "events.record": EVERYONE,
+    "events.redact": frozenset({Role.COORDINATOR}),
     "event_types.manage": frozenset({Role.COORDINATOR}),
     "users.manage": frozenset({Role.COORDINATOR}),
     "audit.view": frozenset({Role.COORDINATOR}),
@@ -68,8 +70,23 @@ def may_see_indicator(user, code):
 
 
 def may_change(user, event):
-    """Correcting or voiding an event takes the right to record its type, and it must be live."""
-    return event.live and may_record(user, event.event_type)
+    """Correcting or voiding an event takes the rights to read and to record its type, and it
+    must be live."""
+    return (event.live and may_read(user, event.event_type)
+            and may_record(user, event.event_type))
+
+
+def granularity(user, event_types):
+    """How finely `user` sees figures that count these types: by day only if it may read the
+    records of every one of them, else by whole month."""
+    if all(may_read(user, t) for t in event_types):
+        return Granularity.DAY
+    return Granularity.MONTH
+
+
+def may_redact(user, event):
+    """Erasing a record's note and case reference (and their history) is the coordinator's."""
+    return has(user, "events.redact") and may_read(user, event.event_type)
 
 
 OBJECT_RULES = {
@@ -77,6 +94,7 @@ OBJECT_RULES = {
     "event_type.read": may_read,
     "event.read": lambda user, event: may_read(user, event.event_type),
     "event.change": may_change,
+    "event.redact": may_redact,
 }
 
 
@@ -129,3 +147,10 @@ def require(allowed):
     """Abort with 403 unless an object rule allowed the action."""
     if not allowed:
         abort(403)
+
+
+def require_readable(allowed):
+    """Abort with 404 unless the reader may read the record: a record it may not read and a
+    missing one answer alike, so ids cannot be probed."""
+    if not allowed:
+        abort(404)

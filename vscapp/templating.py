@@ -21,6 +21,7 @@ def register(app):
         format_day_short=lambda day: format_date(day, "short"),
         format_moment=lambda moment: format_datetime(moment, "short"),
         format_month=lambda day: format_date(day, "MMM"),
+        format_month_year=lambda day: format_date(day, "MMMM yyyy"),
         format_number=format_decimal,
         explain=explain,
     )

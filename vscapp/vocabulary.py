@@ -77,3 +77,11 @@ def content_language(lang):
 def other_language(lang):
     """The other content language: where a text is missing, the app falls back to it."""
     return "fr" if lang == "nl" else "nl"
+
+
+class Granularity(StrEnum):
+    """How finely a reader sees the figures of an indicator: day by day, or by whole month
+    (the wall: the police liaison never learns the date of a social-prevention record)."""
+
+    DAY = "day"
+    MONTH = "month"

@@ -2,14 +2,17 @@
 
 They state the indicator, its value against what was expected by now and against the target,
 what is still needed by when, and a link. Never a note, a case reference or any other detail
-of individual records: only the numbers the evaluation produced.
+of individual records: only the numbers the evaluation produced. A recipient who sees the
+indicator only by whole month (the wall) is told the month and the status, never the day, the
+value or what is still needed.
 """
 
 from flask import render_template
-from flask_babel import force_locale
+from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from vscapp import months
 from vscapp.extensions import db
 from vscapp.i18n import text_in
 from vscapp.mail import build
@@ -30,14 +33,18 @@ def indicator_text(alert, lang):
     return text_in(indicator, "text", lang) if indicator else ""
 
 
-def _context(alerts, user, config):
-    return {
-        "alerts": [{"alert": a, "text": indicator_text(a, user.language),
-                    "status": status_word(a.status),
-                    "url": f"{config['BASE_URL'].rstrip('/')}/targets/{a.year}/{a.code}"
-                           f"?as_of={a.as_of.isoformat()}"} for a in alerts],
-        "user": user,
-    }
+def _context(rows, user, config):
+    return {"alerts": [_item(row.alert, row.by_month, user, config) for row in rows],
+            "user": user}
+
+
+def _item(alert, by_month, user, config):
+    as_of = months.month_end(alert.as_of) if by_month else alert.as_of
+    return {"alert": alert, "text": indicator_text(alert, user.language),
+            "status": status_word(alert.status), "by_month": by_month,
+            "month": format_date(alert.as_of, "MMMM yyyy"),
+            "url": f"{config['BASE_URL'].rstrip('/')}/targets/{alert.year}/{alert.code}"
+                   f"?as_of={as_of.isoformat()}"}
 
 
 def compose_alert(rows, config):
@@ -45,7 +52,7 @@ def compose_alert(rows, config):
     row = rows[0]
     user = row.user
     with force_locale(user.language):
-        context = _context([row.alert], user, config)
+        context = _context([row], user, config)
         item = context["alerts"][0]
         subject = _("[vscapp] %(code)s %(status)s: %(text)s", code=row.alert.code,
                     status=item["status"], text=item["text"])
@@ -58,7 +65,7 @@ def compose_digest(rows, config):
     """A week's alerts to one recipient, in one message."""
     user = rows[0].user
     with force_locale(user.language):
-        context = _context([row.alert for row in rows], user, config)
+        context = _context(rows, user, config)
         subject = _("[vscapp] weekly digest: %(n)s indicator change(s)", n=len(rows))
         return build(config["MAIL_FROM"], user.email, subject,
                      render_template("email/digest.txt", **context),

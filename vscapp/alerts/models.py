@@ -69,8 +69,15 @@ class OutboxMessage(db.Model):
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
+    # For a recipient who sees the indicator only by whole month: not sent before this day
+    # (the first of the next month), and it then tells the month, never the day or the value.
+    hold_until: Mapped[date | None]
 
     alert: Mapped[Alert] = relationship(back_populates="messages")
     user = relationship("User")
 
     __table_args__ = (UniqueConstraint("alert_id", "user_id"),)
+
+    @property
+    def by_month(self):
+        return self.hold_until is not None

@@ -18,8 +18,10 @@ bp = Blueprint("alerts", __name__)
 @permission_required("alerts.view")
 def index():
     page = db.paginate(services.alert_history(), per_page=50, error_out=False)
-    return render_template("alerts/index.html", open_alerts=services.open_alerts(), page=page,
-                           form=AcknowledgeForm())
+    return render_template(
+        "alerts/index.html", page=page, form=AcknowledgeForm(),
+        open_alerts=services.for_reader(services.open_alerts(), current_user),
+        history=services.for_reader(page.items, current_user))
 
 
 @bp.post("/alerts/<int:alert_id>/acknowledge")

@@ -1,6 +1,11 @@
 """The alert run: evaluate the year, note status changes, write alerts to the outbox once,
 then send what is pending.
 
+The wall: a recipient who may not read the records an indicator counts (the police liaison
+and social-prevention activities) sees that indicator only by whole month. Its message is held
+until the month of the evaluation is over and then names the month, never the day or the value,
+so neither its content nor the day it arrives tells when a record was made.
+
 Once: an alert's key (year, indicator, status, rules version) is unique in the database, and
 it is inserted with ON CONFLICT DO NOTHING, so two runs at the same time create it once and
 only the run that created it writes its outbox rows. Nothing lost: the outbox is committed
@@ -19,6 +24,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from vscapp import clock, months
 from vscapp.alerts.messages import compose_alert, compose_digest
 from vscapp.alerts.models import Alert, IndicatorState, OutboxMessage
 from vscapp.audit import services as audit
@@ -27,7 +33,7 @@ from vscapp.mail import Mailer, MailError
 from vscapp.models import utcnow
 from vscapp.targets import services as targets
 from vscapp.users.models import User
-from vscapp.vocabulary import ALERT_STATUSES, RECOVERED_STATUSES, Delivery, Role
+from vscapp.vocabulary import ALERT_STATUSES, RECOVERED_STATUSES, Delivery, Granularity, Role
 
 STALE_CLAIM = timedelta(minutes=15)
 DIGEST_EVERY = timedelta(days=7)
@@ -63,11 +69,12 @@ def raise_alerts(as_of, report=None):
             continue
         report.changed.append((result.code, previous, result.status))
         _save_state(year, result, as_of)
-        recipients = rules[result.code].recipients(result.status)
+        rule = rules[result.code]
+        recipients = rule.recipients(result.status)
         if result.status in ALERT_STATUSES and recipients:
-            _raise(version, result, previous, as_of, _users(recipients), report)
+            _raise(version, rule, result, previous, as_of, _users(recipients), report)
         elif result.status in RECOVERED_STATUSES:
-            _recover(version, result, previous, as_of, report)
+            _recover(version, rule, result, previous, as_of, report)
     db.session.commit()
     return report
 
@@ -92,14 +99,14 @@ def _create_once(version, result, previous, as_of):
     return db.session.execute(stmt).scalar()
 
 
-def _raise(version, result, previous, as_of, users, report):
+def _raise(version, rule, result, previous, as_of, users, report):
     alert_id = _create_once(version, result, previous, as_of)
     if alert_id is not None:
-        _queue(alert_id, users)
+        _queue(alert_id, users, rule, as_of)
         report.alerts.append(db.session.get(Alert, alert_id))
 
 
-def _recover(version, result, previous, as_of, report):
+def _recover(version, rule, result, previous, as_of, report):
     """Tell those who were alerted that the indicator is back on track, or met."""
     open_alerts = db.session.scalars(select(Alert).where(
         Alert.year == version.year, Alert.code == result.code,
@@ -113,7 +120,7 @@ def _recover(version, result, previous, as_of, report):
         OutboxMessage.alert_id.in_([a.id for a in open_alerts]), User.active).distinct()).all()
     for alert in open_alerts:
         alert.resolved_by_id = alert_id
-    _queue(alert_id, users)
+    _queue(alert_id, users, rule, as_of)
     report.alerts.append(db.session.get(Alert, alert_id))
 
 
@@ -124,17 +131,22 @@ def _users(names):
         User.role.in_(roles), func.lower(User.email).in_(emails))).order_by(User.id)).all()
 
 
-def _queue(alert_id, users):
+def _queue(alert_id, users, rule, as_of):
+    types = targets.types_by_code()
     for user in users:
+        by_month = targets.rule_granularity(user, rule, types) is Granularity.MONTH
         db.session.add(OutboxMessage(
-            alert_id=alert_id, user_id=user.id,
-            delivery=user.alert_delivery))
+            alert_id=alert_id, user_id=user.id, delivery=user.alert_delivery,
+            hold_until=months.next_month(as_of) if by_month else None))
     db.session.flush()
 
 
 def _claimable(now):
-    """Not sent, and not claimed by a run that is still within its time."""
+    """Not sent, not held for a month that is not over, and not claimed by a run that is still
+    within its time."""
     return (OutboxMessage.sent_at.is_(None),
+            or_(OutboxMessage.hold_until.is_(None),
+                OutboxMessage.hold_until <= clock.local(now).date()),
             or_(OutboxMessage.claimed_at.is_(None), OutboxMessage.claimed_at < now - STALE_CLAIM))
 
 
@@ -222,6 +234,27 @@ def open_alerts():
 
 def alert_history():
     return select(Alert).order_by(Alert.raised_at.desc(), Alert.id.desc())
+
+
+@dataclass
+class AlertView:
+    alert: Alert
+    by_month: bool  # the reader sees this indicator by whole month: no day, no value
+
+
+def for_reader(alerts, reader, today=None):
+    """The alerts as `reader` may see them: one about an indicator it sees by whole month only
+    once that month is over, and then by month."""
+    cut = months.cutoff(today or clock.today())
+    types = targets.types_by_code()
+    views = [AlertView(alert, _by_month(alert, reader, types)) for alert in alerts]
+    return [v for v in views if not v.by_month or months.month_end(v.alert.as_of) <= cut]
+
+
+def _by_month(alert, reader, types):
+    rule = next((r for r in targets.compiled(alert.rules_version.content).indicators
+                 if r.code == alert.code), None)
+    return rule is None or targets.rule_granularity(reader, rule, types) is Granularity.MONTH
 
 
 def acknowledge(alert, comment, user):

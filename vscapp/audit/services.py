@@ -12,6 +12,9 @@ from sqlalchemy import select
 from vscapp.audit.models import AuditEntry
 from vscapp.extensions import db
 
+# What an erased value reads in the trail after a redaction (the history shows it translated).
+REDACTED = "[redacted]"
+
 
 @dataclass(frozen=True)
 class Visitor:
@@ -73,6 +76,27 @@ def _os_user():
         return getpass.getuser()
     except (KeyError, OSError):
         return "unknown"
+
+
+def redact(entity, fields):
+    """Replace the values of `fields` in every before/after snapshot about `entity`."""
+    for entry in history(entity):
+        entry.before = _erased(entry.before, fields)
+        entry.after = _erased(entry.after, fields)
+
+
+def _erased(snapshot, fields):
+    if not snapshot:
+        return snapshot
+    return {key: REDACTED if key in fields and value is not None else value
+            for key, value in snapshot.items()}
+
+
+def record_read(entity, actor):
+    """One cheap insert: who opened which record's details, and when."""
+    db.session.add(AuditEntry(actor_id=actor.id, actor_label=actor_label(actor),
+                              action=f"{type(entity).__name__.lower()}.read",
+                              entity_type=type(entity).__name__, entity_id=str(entity.id)))
 
 
 def history(entity):

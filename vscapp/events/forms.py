@@ -64,6 +64,21 @@ class VoidForm(FlaskForm):
                            validators=[DataRequired(), Length(min=3, max=500), NoPersonalData()])
 
 
+class RedactForm(FlaskForm):
+    note = BooleanField(_l("Note"))
+    case_ref = BooleanField(_l("Case reference"))
+    reason = TextAreaField(_l("Why must this text be erased?"),
+                           validators=[DataRequired(), Length(min=3, max=500)])
+
+    def validate_reason(self, field):
+        if not self.fields():
+            raise ValueError(_l("Choose the note, the case reference or both."))
+
+    def fields(self):
+        """The names of the fields chosen for erasure."""
+        return [name for name in ("note", "case_ref") if self[name].data]
+
+
 class EventFilterForm(FlaskForm):
     class Meta:
         csrf = False  # a GET search form changes nothing

@@ -5,25 +5,36 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from vscapp import permissions
-from vscapp.audit.services import history
 from vscapp.clock import today
 from vscapp.events import services
-from vscapp.events.forms import EventFilterForm, EventForm, EventTypeForm, VoidForm
+from vscapp.events.forms import EventFilterForm, EventForm, EventTypeForm, RedactForm, VoidForm
+from vscapp.events.history import readable_history
 from vscapp.events.models import Event, EventType
 from vscapp.extensions import db
 from vscapp.forms import choices
 from vscapp.i18n import current_language
-from vscapp.permissions import permission_required, require
+from vscapp.permissions import permission_required, require, require_readable
 from vscapp.plans.services import latest_plan
 
 bp = Blueprint("events", __name__, url_prefix="/events")
 
 
-def get_event(event_id, action="event.read"):
-    """The event or 404, then the object rule for `action` or 403."""
+def get_event(event_id, action=None):
+    """The event, or 404 when it is missing or the reader may not read it (the two answer
+    alike); then the object rule for `action`, or 403."""
     event = db.get_or_404(Event, event_id)
-    require(permissions.can(action, event))
+    require_readable(permissions.can("event.read", event))
+    if action:
+        require(permissions.can(action, event))
     return event
+
+
+def show_page(event, status=200, void_form=None, redact_form=None):
+    """The record's page: its details and its history as the reader may see them."""
+    return render_template("events/show.html", event=event,
+                           entries=readable_history(event, current_user),
+                           void_form=void_form or VoidForm(),
+                           redact_form=redact_form or RedactForm()), status
 
 
 def event_form(obj=None):
@@ -49,7 +60,7 @@ def index():
     year = data["date_from"].year if data.get("date_from") else (
         plan.year if plan else today().year)
     return render_template("events/index.html", page=page, filters=filters, year=year,
-                           counts=services.counts_by_type(year))
+                           counts=services.counts_by_type(year, current_user))
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -73,8 +84,9 @@ def new():
 @permission_required("events.view")
 def show(event_id):
     event = get_event(event_id)
-    return render_template("events/show.html", event=event, entries=history(event),
-                           void_form=VoidForm())
+    services.record_read(event, current_user)
+    db.session.commit()
+    return show_page(event)
 
 
 @bp.route("/<int:event_id>/edit", methods=["GET", "POST"])
@@ -82,6 +94,9 @@ def show(event_id):
 def edit(event_id):
     event = get_event(event_id, "event.change")
     form = event_form(event)
+    if request.method == "GET":
+        services.record_read(event, current_user)
+        db.session.commit()
     if form.validate_on_submit():
         require(permissions.may_record(current_user, form.chosen_type))
         changed = services.update_event(event, form.values(), current_user)
@@ -101,8 +116,20 @@ def void(event_id):
         db.session.commit()
         flash(_("The record is void; it stays in the register with your reason."), "success")
         return redirect(url_for("events.show", event_id=event.id))
-    return render_template("events/show.html", event=event, entries=history(event),
-                           void_form=form), 400
+    return show_page(event, 400, void_form=form)
+
+
+@bp.post("/<int:event_id>/redact")
+@permission_required("events.redact")
+def redact(event_id):
+    event = get_event(event_id, "event.redact")
+    form = RedactForm()
+    if not form.validate_on_submit():
+        return show_page(event, 400, redact_form=form)
+    services.redact_event(event, form.fields(), form.reason.data, current_user)
+    db.session.commit()
+    flash(_("The chosen text is erased from the record and from its history."), "success")
+    return redirect(url_for("events.show", event_id=event.id))
 
 
 @bp.get("/types")

@@ -1,15 +1,17 @@
 """Verbs on events and event types; each records its audit entry in the same transaction."""
 
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import func, select
 
-from vscapp import permissions
+from vscapp import clock, months, permissions
 from vscapp.audit import services as audit
 from vscapp.engine.evaluate import Totals
 from vscapp.events.models import Event, EventType
 from vscapp.extensions import db
 from vscapp.models import utcnow
+from vscapp.vocabulary import Granularity
 
 TYPE_FIELDS = ("code", "name_nl", "name_fr", "sector", "social_prevention", "needs_participants",
                "active")
@@ -63,6 +65,29 @@ def void_event(event, reason, user):
                  reason=reason, actor=user)
 
 
+REDACTABLE = ("note", "case_ref")
+
+
+def redact_event(event, fields, reason, user):
+    """Erase the chosen fields (note, case reference) of an event, now and in every audit entry
+    about it. The redaction is audited: who, when, why and which fields, never the erased text."""
+    fields = [name for name in REDACTABLE if name in fields]
+    reason = (reason or "").strip()
+    if not fields or not reason:
+        raise ValueError("a redaction needs at least one field and a reason")
+    for name in fields:
+        setattr(event, name, None)
+    audit.redact(event, fields)
+    audit.record("event.redact", event, reason=reason, actor=user,
+                 after={"fields": fields, "event_type_code": event.event_type_code})
+
+
+def record_read(event, user):
+    """Opening a social-prevention record's details leaves a read entry in the trail."""
+    if event.event_type.social_prevention:
+        audit.record_read(event, user)
+
+
 def events_query(types, filters=None):
     """Events of the given types, newest first, narrowed by an EventFilterForm's data."""
     filters = filters or {}
@@ -98,11 +123,26 @@ def totals_query(start, end, codes=None):
     return stmt if codes is None else stmt.where(EventType.code.in_(codes))
 
 
-def counts_by_type(year):
-    """Every type with its live totals in a year: (type, quantity, participants)."""
-    totals = totals_by_type(date(year, 1, 1), date(year, 12, 31))
-    return [(t, totals.get(t.code, Totals()).quantity, totals.get(t.code, Totals()).participants)
-            for t in all_types()]
+@dataclass
+class Counts:
+    rows: list  # (type, quantity, participants)
+    month_as_of: date | None  # the cut-off of the types counted by month, if any
+
+
+def counts_by_type(year, reader, on=None):
+    """Every type with its live totals in a year; the types `reader` may not read are counted
+    by whole month, up to the month cut-off of today (or of `on`)."""
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    types = all_types()
+    totals = totals_by_type(start, end)
+    by_month = [t.code for t in types
+                if permissions.granularity(reader, [t]) is Granularity.MONTH]
+    cut = months.cutoff(min(on or clock.today(), end)) if by_month else None
+    if by_month:
+        totals = {code: v for code, v in totals.items() if code not in by_month}
+        totals |= totals_by_type(start, cut, by_month)
+    return Counts([(t, totals.get(t.code, Totals()).quantity,
+                    totals.get(t.code, Totals()).participants) for t in types], cut)
 
 
 def save_event_type(event_type, values, user):

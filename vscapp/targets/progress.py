@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
+from vscapp import months
 from vscapp.engine.evaluate import Totals
 from vscapp.engine.pace import expected_share
 from vscapp.events.models import Event, EventType
@@ -14,7 +15,7 @@ from vscapp.extensions import db
 from vscapp.permissions import may_read
 from vscapp.plans.models import Indicator, NodeKind, Plan, PlanNode
 from vscapp.targets import services
-from vscapp.vocabulary import ALERT_STATUSES, ATTENTION_ORDER
+from vscapp.vocabulary import ALERT_STATUSES, ATTENTION_ORDER, Granularity
 
 
 @dataclass
@@ -34,14 +35,16 @@ class Row:
         return min(1.0, self.result.expected / self.result.target) if self.result.target else 0
 
 
-def dashboard(year, as_of):
-    """Rows of the year's evaluated indicators, each with its strategic objective."""
+def dashboard(year, as_of, reader):
+    """Rows of the year's indicators `reader` may see, each with its strategic objective; and
+    the month cut-off of the figures it sees by month (None if all are by day)."""
     nodes = {n.id: n for n in db.session.scalars(
         select(PlanNode).join(Plan).where(Plan.year == year))}
     indicators = {i.code: i for i in db.session.scalars(
         select(Indicator).join(Plan).where(Plan.year == year, Indicator.retired_at.is_(None)))}
+    results, month_as_of = services.evaluate_for(reader, year, as_of)
     return [Row(indicators[r.code], r, _strategic(nodes, indicators[r.code]))
-            for r in services.evaluate_year(year, as_of) if r.code in indicators]
+            for r in results if r.code in indicators], month_as_of
 
 
 def _strategic(nodes, indicator):
@@ -85,40 +88,77 @@ class Chart:
     months: list[tuple[float, date]]
 
 
-def chart(ruleset, rule, as_of, width=640, height=240, margin=36):
-    """The cumulative value (up to `as_of`) and the expected pace over the period, as SVG
-    coordinates."""
+def chart(ruleset, rule, as_of, grain=Granularity.DAY, width=640, height=240, margin=36):
+    """The cumulative value (up to `as_of`, by day or only at month ends) and the expected pace
+    over the period, as SVG coordinates."""
     start, end = ruleset.start, ruleset.end
-    totals = daily_totals(rule, start, min(as_of, end))
     days = (end - start).days + 1
-    cumulative, running = [], 0
-    for offset in range(days):
-        day = start + timedelta(days=offset)
-        if day > as_of:
-            break
-        running += totals.get(day, 0)
-        if rule.measure == "milestone":
-            cumulative.append(1 if running else 0)
-        else:
-            cumulative.append(running)
-    y_max = max(rule.target, max(cumulative, default=0), 1)
+    points = value_series(rule, start, end, as_of, grain)
+    y_max = max(rule.target, max((v for _, v in points), default=0), 1)
     plot_w, plot_h = width - 2 * margin, height - 2 * margin
 
-    def x(offset):
-        return round(margin + plot_w * offset / (days - 1), 1)
+    def x(day):
+        return round(margin + plot_w * (day - start).days / (days - 1), 1)
 
     def y(value):
         return round(height - margin - plot_h * value / y_max, 1)
 
-    value_points = " ".join(f"{x(i)},{y(v)}" for i, v in enumerate(cumulative))
+    value_points = " ".join(f"{x(day)},{y(v)}" for day, v in points)
     pace_points = " ".join(
-        f"{x(i)},{y(rule.target * expected_share(rule, start, end, start + timedelta(days=i)))}"
-        for i in range(0, days, 3)) + f" {x(days - 1)},{y(rule.target)}"
-    today = (as_of - start).days
-    months = [(x((date(start.year, m, 1) - start).days), date(start.year, m, 1))
-              for m in range(1, 13) if date(start.year, m, 1) >= start]
+        f"{x(day)},{y(rule.target * expected_share(rule, start, end, day))}"
+        for day in (start + timedelta(days=i) for i in range(0, days, 3))
+    ) + f" {x(end)},{y(rule.target)}"
+    months_axis = [(x(date(start.year, m, 1)), date(start.year, m, 1))
+                   for m in range(1, 13) if date(start.year, m, 1) >= start]
     return Chart(width, height, value_points, pace_points, y(rule.target),
-                 x(today) if 0 <= today < days else None, y_max, months)
+                 x(as_of) if start <= as_of <= end else None, y_max, months_axis)
+
+
+def value_series(rule, start, end, as_of, grain):
+    """[(day, cumulative value)]: one point a day up to `as_of`; by month, a step at each month
+    end up to the month cut-off (two points on the same day: before and after)."""
+    last = min(services.shown_as_of(grain, as_of), end)
+    daily = daily_totals(rule, start, last) if last >= start else {}
+    if grain is Granularity.DAY:
+        days = [start + timedelta(days=i) for i in range((last - start).days + 1)]
+        return list(zip(days, _cumulative(rule, [daily.get(d, 0) for d in days]), strict=True))
+    ends = months.month_ends(start, last)
+    monthly = months.by_month(daily)
+    values = _cumulative(rule, [monthly.get(m, 0) for m in ends])
+    return [p for m, before, after in zip(ends, [0, *values], values, strict=False)
+            for p in ((m, before), (m, after))]
+
+
+def _cumulative(rule, amounts):
+    running, values = 0, []
+    for amount in amounts:
+        running += amount
+        values.append((1 if running else 0) if rule.measure == "milestone" else running)
+    return values
+
+
+@dataclass
+class IndicatorView:
+    """What the indicator page shows one reader: figures at `shown_as_of`, the chosen date or,
+    for a reader who sees the indicator by month, the month cut-off (then also `month_as_of`)."""
+
+    result: object  # IndicatorStatus
+    chart: Chart
+    counted: list
+    shown_as_of: date
+    month_as_of: date | None
+
+
+def indicator_view(reader, year, version, rule, as_of):
+    """The status, chart and counted activities of one indicator, at the reader's grain."""
+    ruleset = services.compiled(version.content)
+    grain = services.rule_granularity(reader, rule)
+    shown = services.shown_as_of(grain, as_of)
+    result = next(r for r in services.evaluate_year(year, shown, version) if r.code == rule.code)
+    return IndicatorView(
+        result, chart(ruleset, rule, as_of, grain),
+        counted_events(rule, ruleset.start, min(shown, ruleset.end), reader), shown,
+        shown if grain is Granularity.MONTH else None)
 
 
 @dataclass

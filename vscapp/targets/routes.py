@@ -111,16 +111,13 @@ def indicator(year, code):
         abort(404)
     form = AsOfForm(request.args)
     as_of = as_of_from(form, year)
-    ruleset = services.compiled(version.content)
     rule = progress.rule_for(version, code)
     if rule is None:
         abort(404)
-    result = next(r for r in services.evaluate_year(year, as_of, version) if r.code == code)
+    view = progress.indicator_view(current_user, year, version, rule, as_of)
     return render_template(
-        "targets/indicator.html", year=year, indicator=indicator, rule=rule, result=result,
-        as_of=as_of, form=form, chart=progress.chart(ruleset, rule, as_of),
-        counted=progress.counted_events(rule, ruleset.start, min(as_of, ruleset.end),
-                                        current_user),
+        "targets/indicator.html", year=year, indicator=indicator, rule=rule, view=view,
+        result=view.result, as_of=as_of, form=form, chart=view.chart, counted=view.counted,
         latest_limit=progress.LATEST,
         history=[(a, progress.rule_for(a.version, code)) for a in services.activations(year)])
 
@@ -133,8 +130,9 @@ def status(year):
     form = AsOfForm(request.args)
     as_of = as_of_from(form, year)
     try:
-        results = services.evaluate_year(year, as_of)
+        results, month_as_of = services.evaluate_for(current_user, year, as_of)
     except services.NoActiveRules:
-        results = None
+        results, month_as_of = None, None
     return render_template("targets/status.html", year=year, form=form, as_of=as_of,
-                           results=results, indicators=services.indicator_texts(year))
+                           results=results, month_as_of=month_as_of,
+                           indicators=services.indicator_texts(year))

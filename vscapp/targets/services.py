@@ -6,6 +6,7 @@ from functools import lru_cache
 
 from sqlalchemy import func, select
 
+from vscapp import months
 from vscapp.audit import services as audit
 from vscapp.audit.services import actor_label
 from vscapp.clock import today
@@ -20,10 +21,12 @@ from vscapp.engine.rulesfile import (
 from vscapp.events.models import EventType
 from vscapp.events.services import totals_by_type
 from vscapp.extensions import db
+from vscapp.permissions import granularity, may_see_indicator
 from vscapp.plans.models import Indicator
 from vscapp.plans.services import plan_for_year
 from vscapp.targets.models import RulesActivation, RulesVersion
 from vscapp.users.models import User
+from vscapp.vocabulary import Granularity
 
 
 class NoActiveRules(LookupError):
@@ -129,6 +132,43 @@ def evaluate_year(year, as_of=None, version=None):
     ruleset = compiled(version.content)
     as_of = as_of or today()
     return evaluate(ruleset, totals_by_type(ruleset.start, min(as_of, ruleset.end)), as_of)
+
+
+def rule_granularity(reader, rule, types=None):
+    """The grain at which `reader` sees the figures of an indicator's rule (permissions decide)."""
+    types = types if types is not None else types_by_code()
+    return granularity(reader, [types[code] for code in rule.events if code in types])
+
+
+def monthly_codes(reader, ruleset):
+    """Codes of the indicators `reader` sees only by whole month."""
+    types = types_by_code()
+    return {rule.code for rule in ruleset.indicators
+            if rule_granularity(reader, rule, types) is Granularity.MONTH}
+
+
+def types_by_code():
+    return {t.code: t for t in db.session.scalars(select(EventType))}
+
+
+def shown_as_of(grain, as_of):
+    """The date figures are evaluated at for a grain: the chosen date, or by month the last day
+    of the last whole month up to it."""
+    return months.cutoff(as_of) if grain is Granularity.MONTH else as_of
+
+
+def evaluate_for(reader, year, as_of, version=None):
+    """The statuses `reader` may see at `as_of`, those it sees by month evaluated at the month
+    cut-off; and that cut-off date, or None when every figure shown is by day."""
+    version = version or active_version(year)
+    results = [r for r in evaluate_year(year, as_of, version)
+               if may_see_indicator(reader, r.code)]
+    monthly = monthly_codes(reader, compiled(version.content)) & {r.code for r in results}
+    if not monthly:
+        return results, None
+    cut = months.cutoff(as_of)
+    by_month = {r.code: r for r in evaluate_year(year, cut, version)}
+    return [by_month[r.code] if r.code in monthly else r for r in results], cut
 
 
 def diff(old, new, old_name="active", new_name="new"):
