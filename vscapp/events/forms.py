@@ -11,6 +11,7 @@ from wtforms.validators import (
     NumberRange,
     Optional,
     Regexp,
+    ValidationError,
 )
 
 from vscapp.events import checks
@@ -72,7 +73,7 @@ class RedactForm(FlaskForm):
 
     def validate_reason(self, field):
         if not self.fields():
-            raise ValueError(_l("Choose the note, the case reference or both."))
+            raise ValidationError(_l("Choose the note, the case reference or both."))
 
     def fields(self):
         """The names of the fields chosen for erasure."""
