@@ -214,7 +214,7 @@ def test_the_counts_table_moves_by_whole_month_only(client, world):
     from vscapp.events.services import counts_by_type
 
     for today in MARCH[:-1]:
-        rows = {t.code: q for t, q, _ in counts_by_type(2023, world["liaison"], today).rows}
+        rows = {t.code: q for t, q, _ in counts_by_type(2023, world["liaison"], on=today).rows}
         assert rows["individual_consultation"] == 1
-    rows = {t.code: q for t, q, _ in counts_by_type(2023, world["officer"], MARCH[8]).rows}
+    rows = {t.code: q for t, q, _ in counts_by_type(2023, world["officer"], on=MARCH[8]).rows}
     assert rows["individual_consultation"] == 3

@@ -73,7 +73,7 @@ def test_an_alert_to_the_liaison_waits_for_the_month_and_tells_only_the_month(
     held = db.session.scalar(select(OutboxMessage).where(
         OutboxMessage.user_id == liaison_alerted.id, OutboxMessage.sent_at.is_(None)))
     assert held.hold_until == date(2023, 7, 1)
-    alerts.send_pending(alerts.RunReport(2023), now=datetime(2023, 6, 30, 23, tzinfo=UTC))
+    alerts.send_pending(alerts.RunReport(2023), now=datetime(2023, 6, 30, 21, tzinfo=UTC))
     assert not _about(smtp, "S1.SD1.OD2.I1", liaison_alerted.email)
     alerts.send_pending(alerts.RunReport(2023), now=datetime(2023, 7, 1, 6, tzinfo=UTC))
     [message] = _about(smtp, "S1.SD1.OD2.I1", liaison_alerted.email)
@@ -98,9 +98,14 @@ def test_the_alerts_page_shows_the_liaison_whole_months_only(
     assert not any(v.by_month for v in alerts.for_reader(everything, coordinator))
     login(client, liaison_alerted)
     html = client.get("/alerts/").get_data(as_text=True)
-    assert "June 2023" in html and "2023-06-15" in html  # the latter: police contacts only
-    row = html[html.index('<span class="code">S1.SD1.OD2.I1'):]
-    assert "2023-06-15" not in row[:row.index("</tr>")]
+    assert "June 2023" in html and "S1.SD4.OD2.I1?as_of=2023-06-15" in html  # police contacts
+    assert "S1.SD1.OD2.I1?as_of" not in html
+    card = html[html.index('<span class="code">S1.SD1.OD2.I1'):]
+    assert "in June 2023" in card[:card.index("</article>")]
+    table = html[html.index('id="alert-history"'):]
+    row = table[table.index('<span class="code">S1.SD1.OD2.I1'):]
+    row = row[:row.index("</tr>")]
+    assert "by month" in row and "15" not in row
 
 
 # --- erasure -----------------------------------------------------------------------------
