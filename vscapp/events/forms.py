@@ -69,7 +69,7 @@ class RedactForm(FlaskForm):
     note = BooleanField(_l("Note"))
     case_ref = BooleanField(_l("Case reference"))
     reason = TextAreaField(_l("Why must this text be erased?"),
-                           validators=[DataRequired(), Length(min=3, max=500)])
+                           validators=[DataRequired(), Length(min=3, max=500), NoPersonalData()])
 
     def validate_reason(self, field):
         if not self.fields():
