@@ -10,17 +10,13 @@ The PostgreSQL URL names a server where the bench may create and drop `vsc_bench
 
 import argparse
 import json
-import random
 import statistics
-import tempfile
 import time
-from datetime import date, timedelta
-from pathlib import Path
+from datetime import date
 
 from durable import engine as durable
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, insert, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import select
 
 from vscapp import create_app
 from vscapp.events.models import Event, EventType
@@ -31,8 +27,8 @@ from vscapp.plans.services import import_plan, plan_for_year
 from vscapp.targets import services
 from vscapp.users.services import create_user
 
-ROOT = Path(__file__).resolve().parent.parent
-YEAR = 2023
+from loading import ROOT, YEAR, activate_rules, fill, fresh_database, load_2023_plan
+
 GENERATED_TYPES = 40
 AS_OF = date(YEAR, 12, 31)
 
@@ -62,58 +58,15 @@ def generated_rules(codes):
     return "\n".join(rules) + "\n"
 
 
-def fresh_database(url):
-    if url == "sqlite":
-        return f"sqlite:///{tempfile.mkdtemp()}/bench.db"
-    server = make_url(url)
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text("DROP DATABASE IF EXISTS vsc_bench WITH (FORCE)"))
-        conn.execute(text("CREATE DATABASE vsc_bench"))
-    admin.dispose()
-    return server.set(database="vsc_bench").render_as_string(hide_password=False)
-
-
-def setup(app, plan_name):
+def setup(plan_name):
     """Import the plan, add the types it needs and activate its rules."""
     if plan_name == "2023":
-        import_plan(parse_plan((ROOT / "plans" / "molenbeek-2023-nl.md").read_text("utf-8")))
-        db.session.flush()
-        rules = (ROOT / "rules" / "2023.yaml").read_text("utf-8")
-    else:
-        db.session.add_all(EventType(code=f"bench_{n}", name_nl=f"Bench {n}",
-                                     name_fr=f"Bench {n}") for n in range(GENERATED_TYPES))
-        import_plan(parse_plan(generated_plan()))
-        db.session.flush()
-        codes = [i.code for i in plan_for_year(YEAR).indicators]
-        rules = generated_rules(codes)
-    services.activate(services.save_version(rules, "bench"), "benchmark")
-    db.session.commit()
-    return services.compiled(rules)
-
-
-def fill(ruleset, count, user_id):
-    """`count` events spread over the year, over the types the rules count."""
-    types = dict(db.session.execute(select(EventType.code, EventType.id)).all())
-    codes = sorted({code for rule in ruleset.indicators for code in rule.events})
-    rng = random.Random(42)
-    batch = []
-    for n in range(count):
-        code = codes[n % len(codes)]
-        batch.append({"type_id": types[code], "occurred_on": date(YEAR, 1, 1) + timedelta(
-            days=rng.randrange(365)), "quantity": 1, "participants": rng.randrange(30),
-            "created_by_id": user_id})
-        if len(batch) == 20_000:
-            db.session.execute(insert(Event), batch)
-            batch = []
-    if batch:
-        db.session.execute(insert(Event), batch)
-    db.session.commit()
-    if db.engine.dialect.name == "postgresql":
-        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.execute(text("VACUUM ANALYZE event"))
-    else:
-        db.session.execute(text("ANALYZE"))
+        return load_2023_plan()
+    db.session.add_all(EventType(code=f"bench_{n}", name_nl=f"Bench {n}",
+                                 name_fr=f"Bench {n}") for n in range(GENERATED_TYPES))
+    import_plan(parse_plan(generated_plan()))
+    db.session.flush()
+    return activate_rules(generated_rules([i.code for i in plan_for_year(YEAR).indicators]))
 
 
 def timed(function, repeat):
@@ -166,12 +119,12 @@ def _post(host, name, chunk, session):
 def run(database, sizes, repeat, naive_max):
     rows = []
     for plan_name in ("2023", "200 indicators"):
-        url = fresh_database(database)
+        url = fresh_database(database, "vsc_bench")
         app = create_app({"SQLALCHEMY_DATABASE_URI": url})
         with app.app_context():
             upgrade()
             user = create_user("bench@example.test", "officer", "benchmark-password")
-            ruleset = setup(app, plan_name)
+            ruleset = setup(plan_name)
             filled = 0
             for size in sizes:
                 fill(ruleset, size - filled, user.id)
