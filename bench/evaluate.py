@@ -5,11 +5,12 @@ real 2023 plan (13 indicators) and a generated plan of 200 indicators.
     python bench/evaluate.py --db sqlite --db postgresql://postgres@127.0.0.1:5432/test
 
 Prints a markdown table (the README quotes it) and writes bench/results/evaluate.json.
-The PostgreSQL URL names a server where the bench may create and drop `vsc_bench`.
+The PostgreSQL URL names a server where the bench may create and drop `bench_evaluate_<pid>`.
 """
 
 import argparse
 import json
+import os
 import statistics
 import time
 from datetime import date
@@ -27,7 +28,15 @@ from vscapp.plans.services import import_plan, plan_for_year
 from vscapp.targets import services
 from vscapp.users.services import create_user
 
-from loading import ROOT, YEAR, activate_rules, fill, fresh_database, load_2023_plan
+from loading import (
+    ROOT,
+    YEAR,
+    activate_rules,
+    drop_database,
+    fill,
+    fresh_database,
+    load_2023_plan,
+)
 
 GENERATED_TYPES = 40
 AS_OF = date(YEAR, 12, 31)
@@ -119,25 +128,35 @@ def _post(host, name, chunk, session):
 def run(database, sizes, repeat, naive_max):
     rows = []
     for plan_name in ("2023", "200 indicators"):
-        url = fresh_database(database, "vsc_bench")
-        app = create_app({"SQLALCHEMY_DATABASE_URI": url})
-        with app.app_context():
-            upgrade()
-            user = create_user("bench@example.test", "officer", "benchmark-password")
-            ruleset = setup(plan_name)
-            filled = 0
-            for size in sizes:
-                fill(ruleset, size - filled, user.id)
-                filled = size
-                floor = timed(lambda r=ruleset: totals_by_type(r.start, r.end), repeat)
-                evaluation = timed(lambda: services.evaluate_year(YEAR, AS_OF), repeat)
-                slow = timed(lambda r=ruleset: naive(r, AS_OF), 1) if size <= naive_max else None
-                rows.append({"database": db.engine.dialect.name, "plan": plan_name,
-                             "indicators": len(ruleset.indicators), "events": size,
-                             "aggregate_s": floor, "evaluation_s": evaluation, "naive_s": slow})
-                print_row(rows[-1], flush=True)
-            db.session.remove()
-            db.engine.dispose()
+        url = fresh_database(database, f"bench_evaluate_{os.getpid()}")
+        try:
+            rows += measure(url, plan_name, sizes, repeat, naive_max)
+        finally:
+            drop_database(url)
+    return rows
+
+
+def measure(url, plan_name, sizes, repeat, naive_max):
+    """Rows of figures for one plan in the database at `url`, filled up size by size."""
+    rows = []
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        upgrade()
+        user = create_user("bench@example.test", "officer", "benchmark-password")
+        ruleset = setup(plan_name)
+        filled = 0
+        for size in sizes:
+            fill(ruleset, size - filled, user.id)
+            filled = size
+            floor = timed(lambda r=ruleset: totals_by_type(r.start, r.end), repeat)
+            evaluation = timed(lambda: services.evaluate_year(YEAR, AS_OF), repeat)
+            slow = timed(lambda r=ruleset: naive(r, AS_OF), 1) if size <= naive_max else None
+            rows.append({"database": db.engine.dialect.name, "plan": plan_name,
+                         "indicators": len(ruleset.indicators), "events": size,
+                         "aggregate_s": floor, "evaluation_s": evaluation, "naive_s": slow})
+            print_row(rows[-1], flush=True)
+        db.session.remove()
+        db.engine.dispose()
     return rows
 
 
