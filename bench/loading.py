@@ -5,23 +5,30 @@ Shared by the scripts in bench/ (they run as `python bench/NAME.py`, so this imp
 """
 
 import random
+import secrets
 import shutil
 import tempfile
+import time
+from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 
+from flask_migrate import upgrade
 from sqlalchemy import create_engine, insert, select, text
 from sqlalchemy.engine import make_url
 
+from vscapp import create_app
 from vscapp.events.models import Event, EventType
 from vscapp.extensions import db
 from vscapp.plans.parser import parse_plan
 from vscapp.plans.services import import_plan
 from vscapp.targets import services
+from vscapp.users.services import create_user
 
 ROOT = Path(__file__).resolve().parent.parent
 YEAR = 2023
 BATCH = 20_000
+ROLES = ("coordinator", "officer", "liaison")
 
 
 def fresh_database(server, name):
@@ -90,3 +97,32 @@ def fill(ruleset, count, user_id):
             conn.execute(text("VACUUM ANALYZE event"))
     else:
         db.session.execute(text("ANALYZE"))
+
+
+def populate(url, events):
+    """Into the empty database at `url`: the schema, one account per role, the 2023 plan and
+    rules, `events` events. {role: (email, password)} of the accounts."""
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "PASSWORD_HASH_METHOD": "scrypt"})
+    with app.app_context():
+        upgrade()
+        accounts = {role: (f"{role}@bench.vsc", secrets.token_urlsafe(12)) for role in ROLES}
+        users = {role: create_user(email, role, password)
+                 for role, (email, password) in accounts.items()}
+        db.session.commit()
+        fill(load_2023_plan(), events, users["officer"].id)
+        db.session.remove()
+        db.engine.dispose()
+    return accounts
+
+
+@contextmanager
+def loaded_database(server, name, events):
+    """A fresh database (see fresh_database) populated with `events` events, dropped on the
+    way out: (url, accounts, seconds it took to load)."""
+    url = fresh_database(server, name)
+    try:
+        started = time.perf_counter()
+        accounts = populate(url, events)
+        yield url, accounts, time.perf_counter() - started
+    finally:
+        drop_database(url)

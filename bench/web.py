@@ -40,48 +40,13 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from aiosmtpd.controller import Controller
-from flask_migrate import upgrade
+from sqlalchemy.engine import make_url
 
-from vscapp import create_app
-from vscapp.extensions import db
-from vscapp.users.services import create_user
+from loading import ROOT, YEAR, loaded_database
 
-from loading import ROOT, YEAR, drop_database, fill, fresh_database, load_2023_plan
-
-ROLES = ("coordinator", "officer", "liaison")
 PER_PAGE = 50  # the activities list's page size
 TIMEOUT = 300  # seconds for one request, one alerts run, gunicorn to stop
 START_TRIES = 600  # x 0.1 s for gunicorn to answer
-
-
-# --- The database ----------------------------------------------------------------------------
-
-@contextmanager
-def bench_database(server, events):
-    """A fresh database loaded with `events` events: (url, accounts, seconds to load)."""
-    url = fresh_database(server, f"bench_web_{os.getpid()}")
-    try:
-        started = time.perf_counter()
-        accounts = load(url, events)
-        yield url, accounts, time.perf_counter() - started
-    finally:
-        drop_database(url)
-
-
-def load(url, events):
-    """Schema, one account per role, the 2023 plan and rules, the events; {role: (email,
-    password)}."""
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "PASSWORD_HASH_METHOD": "scrypt"})
-    with app.app_context():
-        upgrade()
-        accounts = {role: (f"{role}@bench.vsc", secrets.token_urlsafe(12)) for role in ROLES}
-        users = {role: create_user(email, role, password)
-                 for role, (email, password) in accounts.items()}
-        db.session.commit()
-        fill(load_2023_plan(), events, users["officer"].id)
-        db.session.remove()
-        db.engine.dispose()
-    return accounts
 
 
 # --- The processes: SMTP sink, gunicorn, vsc alerts run --------------------------------------
@@ -124,7 +89,7 @@ def production_env(url, smtp_port):
 
 @contextmanager
 def gunicorn(env):
-    """gunicorn serving the app on a free port of 127.0.0.1: its base URL."""
+    """gunicorn serving the app on a free port of 127.0.0.1: (base URL, master's pid)."""
     port = free_port()
     with tempfile.TemporaryFile() as log:
         server = subprocess.Popen(  # noqa: S603 (our own command, fixed arguments)
@@ -134,7 +99,7 @@ def gunicorn(env):
         base = f"http://127.0.0.1:{port}"
         try:
             wait_until_up(server, base)
-            yield base
+            yield base, server.pid
         finally:
             stop(server)
             log.seek(0)
@@ -175,6 +140,53 @@ def time_alerts(env, sink):
     lines = (done.stdout + done.stderr).strip().splitlines()
     return {"seconds": seconds, "exit": done.returncode, "said": lines[-1] if lines else "",
             "messages": sink.messages - before}
+
+
+class ServerCpu:
+    """CPU seconds the server spends: gunicorn's workers and, on PostgreSQL, the backends
+    serving the bench database (found in /proc by parent and by process title)."""
+
+    def __init__(self, master, database=None):
+        self.master, self.database = str(master), database
+
+    def ours(self, pid):
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+            title = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
+        except OSError:  # gone meanwhile
+            return None
+        fields = stat.rsplit(")", 1)[1].split()
+        if fields[1] == self.master or (self.database and title.startswith("postgres: ")
+                                        and f" {self.database} " in title):
+            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return None
+
+    def snapshot(self):
+        """{pid: CPU seconds so far} of the server's processes."""
+        seconds = ((pid, self.ours(pid)) for pid in os.listdir("/proc") if pid.isdigit())
+        return {pid: cpu for pid, cpu in seconds if cpu is not None}
+
+    @staticmethod
+    def spent(before, after):
+        return sum(cpu - before.get(pid, 0) for pid, cpu in after.items())
+
+
+def cpu_state(server_cpu):
+    """(CPU seconds the machine was busy, CPU seconds it had, CPU seconds of the server and
+    this bench) so far, from /proc/stat."""
+    with open("/proc/stat") as stat:
+        user, nice, system, idle, iowait, irq, softirq, steal = map(
+            int, stat.readline().split()[1:9])
+    tick = os.sysconf("SC_CLK_TCK")
+    total = user + nice + system + idle + iowait + irq + softirq + steal
+    ours = sum(server_cpu.snapshot().values()) + sum(os.times()[:2])
+    return (total - idle - iowait) / tick, total / tick, ours
+
+
+def others_share(before, after):
+    """The share of the machine's CPU that other processes used between two cpu_state()s."""
+    busy, total, ours = (a - b for a, b in zip(after, before, strict=True))
+    return max(0.0, (busy - ours) / total) if total else 0.0
 
 
 # --- Virtual users ---------------------------------------------------------------------------
@@ -268,11 +280,14 @@ def percentile(ms, q):
     return ms[max(0, math.ceil(q / 100 * len(ms)) - 1)] if ms else None
 
 
-def measure(users, name, path, duration, max_requests):
+def measure(users, name, path, duration, max_requests, cpu):
+    before = cpu.snapshot()
     times, errors, seconds = hammer(users, path, duration, max_requests)
+    server_ms = cpu.spent(before, cpu.snapshot()) * 1000
     ms = sorted(t * 1000 for t in times)
     return {"page": name, "path": path, "p50": percentile(ms, 50), "p95": percentile(ms, 95),
             "p99": percentile(ms, 99), "requests": len(ms), "per_second": len(ms) / seconds,
+            "cpu_ms": server_ms / len(ms) if ms else None,
             "errors": len(errors), "first_error": errors[0] if errors else None}
 
 
@@ -286,8 +301,8 @@ def warm_up(user, page_list):
                 print(f"warm-up {path}: {exc}", file=sys.stderr)
 
 
-def run_users(users, page_list, args):
-    rows = [measure(users, name, path, args.duration, args.max_requests)
+def run_users(users, page_list, args, cpu):
+    rows = [measure(users, name, path, args.duration, args.max_requests, cpu)
             for name, path in page_list]
     static = rows[0]["p50"]
     for row in rows:
@@ -298,20 +313,22 @@ def run_users(users, page_list, args):
 def bench(server, events, args, sink, smtp_port):
     """Every measurement for one database and size; a list of runs."""
     runs = []
-    with bench_database(server, events) as (url, accounts, load_seconds):
+    with loaded_database(server, f"bench_web_{os.getpid()}", events) as (
+            url, accounts, load_seconds):
         database = "sqlite" if server == "sqlite" else "postgresql"
         print(f"\n## {database}, {events:,} events: loaded in {load_seconds:.1f} s", flush=True)
         env = production_env(url, smtp_port)
         page_list = pages(events, args.deep_page, args.indicator)
-        with gunicorn(env) as base:
+        with gunicorn(env) as (base, master):
+            cpu = ServerCpu(master, make_url(url).database if database == "postgresql" else None)
             users = sign_in(base, accounts["coordinator"], max(args.users))
             warm_up(users[0], page_list)
             for count in args.users:
-                load_before = os.getloadavg()
-                rows = run_users(users[:count], page_list, args)
+                load, before = os.getloadavg()[0], cpu_state(cpu)
+                rows = run_users(users[:count], page_list, args, cpu)
                 run = {"database": database, "events": events, "users": count,
-                       "load_seconds": load_seconds, "loadavg_before": load_before,
-                       "loadavg_after": os.getloadavg(), "pages": rows}
+                       "load_seconds": load_seconds, "loadavg": load,
+                       "others_cpu": others_share(before, cpu_state(cpu)), "pages": rows}
                 print_run(run)
                 runs.append(run)
         alerts = time_alerts(env, sink)
@@ -329,15 +346,16 @@ def number(value, digits=1):
 
 
 def print_run(run):
-    load = " / ".join(f"{a:.1f}" for a in (run["loadavg_before"][0], run["loadavg_after"][0]))
     print(f"\n### {run['database']}, {run['events']:,} events, {run['users']} user(s) "
-          f"(load average {load})\n")
-    print("| page | path | p50 ms | p95 ms | p99 ms | requests | req/s | errors | p50 / static |")
-    print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
+          f"(load average {run['loadavg']:.1f} before; other processes used "
+          f"{run['others_cpu']:.0%} of the CPUs meanwhile)\n")
+    print("| page | path | p50 ms | p95 ms | p99 ms | requests | req/s | server CPU ms/req "
+          "| errors | p50 / static |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for row in run["pages"]:
         print(f"| {row['page']} | `{row['path']}` | {number(row['p50'])} | {number(row['p95'])} "
               f"| {number(row['p99'])} | {row['requests']:,} | {number(row['per_second'])} | "
-              f"{row['errors']} | {number(row['x_static'])}x |")
+              f"{number(row['cpu_ms'])} | {row['errors']} | {number(row['x_static'])}x |")
         if row["first_error"]:
             print(f"<!-- first error: {row['first_error']} -->")
     sys.stdout.flush()
