@@ -7,15 +7,17 @@ on a free port of 127.0.0.1; then for each number of virtual users (the coordina
 once per user, each with its own session) every page is requested over and over for
 --duration seconds; last, `vsc alerts run` is timed once, sending to an SMTP sink (aiosmtpd) on
 127.0.0.1. gunicorn and the sink are stopped and the database dropped at the end, also on an
-error or Ctrl-C.
+error, Ctrl-C or a kill (SIGTERM).
 
     .venv/bin/python bench/web.py --db sqlite --db postgresql://postgres@127.0.0.1:5432/test \\
         --events 10000 --events 100000 --users 1 --users 8 --users 16 --duration 10 --json
 
 Needs the test extras (aiosmtpd). Talks to 127.0.0.1 only. Prints, per database, size and
 number of users, each page's p50/p95/p99 in ms, requests done, errors and p50 as a multiple of
-the static file's p50 in the same run, then a summary of p50s; --json also writes
-bench/results/web.json. The client threads run on the same machine as the server.
+the static file's p50 in the same run, and the CPU ms the server spent per request (steady
+whatever else loads the machine, unlike latencies), then summary tables; --json also writes
+bench/results/web.json, and --summary FILE prints its tables again. The client threads run
+on the same machine as the server.
 """
 
 import argparse
@@ -129,17 +131,24 @@ def stop(server):
         server.wait()
 
 
-def time_alerts(env, sink):
-    """Seconds `vsc alerts run` takes at the end of the year, its last line, messages sent."""
-    before = sink.messages
+def run_vsc(env, *arguments):
+    """(seconds, exit status, output) of one `vsc` command."""
     started = time.perf_counter()
     done = subprocess.run(  # noqa: S603 (our own command, fixed arguments)
-        [str(Path(sys.executable).with_name("vsc")), "alerts", "run", "--as-of", f"{YEAR}-12-31"],
-        env=env, cwd=ROOT, capture_output=True, text=True, timeout=TIMEOUT, check=False)
-    seconds = time.perf_counter() - started
-    lines = (done.stdout + done.stderr).strip().splitlines()
-    return {"seconds": seconds, "exit": done.returncode, "said": lines[-1] if lines else "",
-            "messages": sink.messages - before}
+        [str(Path(sys.executable).with_name("vsc")), *arguments], env=env, cwd=ROOT,
+        capture_output=True, text=True, timeout=TIMEOUT, check=False)
+    return time.perf_counter() - started, done.returncode, done.stdout + done.stderr
+
+
+def time_alerts(env, sink):
+    """Seconds `vsc alerts run` takes at the end of the year and `vsc alerts --help` (its
+    start-up: imports and the app) takes, its last line, messages sent."""
+    startup, _, _ = run_vsc(env, "alerts", "--help")
+    before = sink.messages
+    seconds, status, output = run_vsc(env, "alerts", "run", "--as-of", f"{YEAR}-12-31")
+    lines = output.strip().splitlines()
+    return {"seconds": seconds, "startup_seconds": startup, "exit": status,
+            "said": lines[-1] if lines else "", "messages": sink.messages - before}
 
 
 class ServerCpu:
@@ -332,7 +341,8 @@ def bench(server, events, args, sink, smtp_port):
                 print_run(run)
                 runs.append(run)
         alerts = time_alerts(env, sink)
-        print(f"`vsc alerts run`: {alerts['seconds']:.2f} s (exit {alerts['exit']}, "
+        print(f"`vsc alerts run`: {alerts['seconds']:.2f} s, start-up "
+              f"{alerts['startup_seconds']:.2f} s (exit {alerts['exit']}, "
               f"{alerts['messages']} message(s) received): {alerts['said']}", flush=True)
         for run in runs:
             run["alerts"] = alerts
@@ -362,19 +372,32 @@ def print_run(run):
 
 
 def print_summary(runs):
-    """One line per database, size and users: every page's p50 in ms."""
+    """Two tables, one line per database, size and users: every page's p50 in ms, and the
+    server's CPU ms per request."""
     if not runs:
         return
     names = [row["page"] for row in runs[0]["pages"]]
     print("\n## p50 in ms (errors, if any, in brackets)\n")
-    print("| database | events | users | " + " | ".join(names) + " | alerts run |")
+    print("| database | events | users | " + " | ".join(names) + " | alerts run (start-up) |")
     print("|---|---:|---:|" + "---:|" * (len(names) + 1))
     for run in runs:
         cells = [number(row["p50"]) + (f" ({row['errors']})" if row["errors"] else "")
                  for row in run["pages"]]
-        alerts = f"{run['alerts']['seconds']:.2f} s" if "alerts" in run else "-"
         print(f"| {run['database']} | {run['events']:,} | {run['users']} | "
-              + " | ".join(cells) + f" | {alerts} |")
+              + " | ".join(cells) + f" | {alerts_cell(run.get('alerts'))} |")
+    print("\n## server CPU ms per request (gunicorn workers, and PostgreSQL's backends)\n")
+    print("| database | events | users | " + " | ".join(names) + " |")
+    print("|---|---:|---:|" + "---:|" * len(names))
+    for run in runs:
+        print(f"| {run['database']} | {run['events']:,} | {run['users']} | "
+              + " | ".join(number(row.get("cpu_ms")) for row in run["pages"]) + " |")
+
+
+def alerts_cell(alerts):
+    if alerts is None:
+        return "-"
+    startup = alerts.get("startup_seconds")
+    return f"{alerts['seconds']:.1f} s" + (f" ({startup:.1f} s)" if startup else "")
 
 
 def write_json(runs, args):
@@ -409,7 +432,12 @@ def main():
     parser.add_argument("--indicator", default="S1.SD1.OD2.I1",
                         help="the indicator page's code (default: S1.SD1.OD2.I1)")
     parser.add_argument("--json", action="store_true", help="also write bench/results/web.json")
+    parser.add_argument("--summary", type=Path, metavar="JSON",
+                        help="only print the summary tables of a JSON file written before")
     args = parser.parse_args()
+    if args.summary:
+        print_summary(json.loads(args.summary.read_text(encoding="utf-8"))["runs"])
+        return 0
     args.users = args.users or [1, 8, 16]
     runs, status = [], 0
     try:
