@@ -182,3 +182,14 @@ def test_repeated_failures_are_throttled_alike_for_known_and_unknown_addresses(
     db.session.commit()
     response = client.post("/login", data={"email": email, "password": PASSWORD})
     assert response.status_code == (302 if known else 200)
+
+
+def test_static_files_do_not_load_the_signed_in_user(client, make_user):
+    from helpers import counted_statements
+
+    login(client, make_user("officer"))
+    with counted_statements() as statements:
+        response = client.get("/static/vsc.css")
+    assert response.status_code == 200 and statements == []
+    assert response.headers.get("Cache-Control") != "no-store"
+    response.close()

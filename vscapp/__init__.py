@@ -108,6 +108,7 @@ CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'none'; style-src 'se
 
 
 def register_security_headers(app):
+    from flask import request
     from flask_login import current_user
 
     @app.after_request
@@ -116,8 +117,9 @@ def register_security_headers(app):
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")
-        if current_user and current_user.is_authenticated and not response.headers.get(
-                "Cache-Control"):
+        # Static files hold no records: they need not load the signed-in user (a query).
+        if request.endpoint != "static" and not response.headers.get("Cache-Control") \
+                and current_user and current_user.is_authenticated:
             response.headers["Cache-Control"] = "no-store"  # pages with records stay off disk
         return response
 
