@@ -82,6 +82,7 @@ def register_blueprints(app):
 
 def register_commands(app):
     from vscapp.alerts.cli import alerts_cli
+    from vscapp.backup.cli import backup_command, restore_command
     from vscapp.catalogues import translations_cli
     from vscapp.demo import demo_cli
     from vscapp.events.cli import events_cli
@@ -90,7 +91,7 @@ def register_commands(app):
     from vscapp.users.cli import users_cli
 
     for group in (plan_cli, users_cli, events_cli, demo_cli, rules_cli, evaluate_command,
-                  alerts_cli, translations_cli):
+                  alerts_cli, translations_cli, backup_command, restore_command):
         app.cli.add_command(group)
 
 
