@@ -51,7 +51,7 @@ class Database:
     """The database as the subject of an audit entry."""
 
     def __init__(self, name):
-        self.id = name
+        self.id = name[:40]  # the width of audit_entry.entity_id
 
 
 def _database_url():
