@@ -84,13 +84,13 @@ def register_commands(app):
     from vscapp.alerts.cli import alerts_cli
     from vscapp.catalogues import translations_cli
     from vscapp.demo import demo_cli
-    from vscapp.events.cli import events_cli
+    from vscapp.events.cli import events_cli, totals_cli
     from vscapp.plans.cli import plan_cli
     from vscapp.targets.cli import evaluate_command, rules_cli
     from vscapp.users.cli import users_cli
 
-    for group in (plan_cli, users_cli, events_cli, demo_cli, rules_cli, evaluate_command,
-                  alerts_cli, translations_cli):
+    for group in (plan_cli, users_cli, events_cli, totals_cli, demo_cli, rules_cli,
+                  evaluate_command, alerts_cli, translations_cli):
         app.cli.add_command(group)
 
 

@@ -6,11 +6,10 @@ from datetime import date
 
 from flask_babel import format_date
 from flask_babel import gettext as _
-from sqlalchemy import extract, select
+from sqlalchemy import select
 
 from vscapp.audit import services as audit
-from vscapp.events.models import Event
-from vscapp.events.services import totals_by_type
+from vscapp.events.services import months_with_events, totals_by_type
 from vscapp.extensions import db
 from vscapp.i18n import text_in
 from vscapp.models import utcnow
@@ -123,10 +122,6 @@ def completeness(year, as_of):
     totals = totals_by_type(ruleset.start, end)
     without = [rule.code for rule in ruleset.indicators
                if not any(totals.get(code) and totals[code].quantity for code in rule.events)]
-    filled = {int(m) for m in db.session.scalars(select(extract("month", Event.occurred_on))
-                                                 .where(Event.live,
-                                                        Event.occurred_on.between(ruleset.start,
-                                                                                  end))
-                                                 .distinct())}
+    filled = months_with_events(ruleset.start, end)
     months = range(ruleset.start.month, end.month + 1) if end >= ruleset.start else []
     return Completeness(without, [date(year, m, 1) for m in months if m not in filled])
