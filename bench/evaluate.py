@@ -23,9 +23,11 @@ from sqlalchemy import create_engine, insert, select, text
 from sqlalchemy.engine import make_url
 
 from vscapp import create_app
+from vscapp.events import daily_totals
 from vscapp.events.models import Event, EventType
 from vscapp.events.services import totals_by_type
 from vscapp.extensions import db
+from vscapp.plans.generate import GENERATED_TYPES, generated_plan, generated_rules
 from vscapp.plans.parser import parse_plan
 from vscapp.plans.services import import_plan, plan_for_year
 from vscapp.targets import services
@@ -33,33 +35,7 @@ from vscapp.users.services import create_user
 
 ROOT = Path(__file__).resolve().parent.parent
 YEAR = 2023
-GENERATED_TYPES = 40
 AS_OF = date(YEAR, 12, 31)
-
-
-def generated_plan(indicators=200):
-    """A plan document in the ministry's format with `indicators` at-least indicators."""
-    lines = [f"# PROJECTPLAN {YEAR} VAN DE STAD/GEMEENTE Benchmark", "",
-             "### Activiteitssector 1 : Projecten", "",
-             "#### Algemene doelstelling 1 - Activiteitssector 1:", "", "Benchmark", ""]
-    per_sd = indicators // 4
-    for sd in range(1, 5):
-        lines += [f"#### {sd}. Strategische doelstelling {sd} - Domein:", "", f"Domein {sd}", "",
-                  "Operationele doelstellingen\tTe verwachten resultaten\tIndicatoren"]
-        lines += [f"{od}. Doelstelling {od}\t- Resultaat {od}\t- Aantal {sd}.{od}: "
-                  f">/=tot {od % 20 + 5}/jaar" for od in range(1, per_sd + 1)]
-        lines.append("")
-    return "\n".join(lines)
-
-
-def generated_rules(codes):
-    rules = [f"year: {YEAR}", "decree: Benchmark", "period: {start: 2023-01-01, end: 2023-12-31}",
-             "indicators:"]
-    for n, code in enumerate(codes):
-        target = (n % 20) + 5
-        rules += [f"  {code}:", "    measure: count",
-                  f"    events: [bench_{n % GENERATED_TYPES}]", f"    target: {target}"]
-    return "\n".join(rules) + "\n"
 
 
 def fresh_database(url):
@@ -93,7 +69,8 @@ def setup(app, plan_name):
 
 
 def fill(ruleset, count, user_id):
-    """`count` events spread over the year, over the types the rules count."""
+    """`count` events spread over the year, over the types the rules count, inserted in bulk
+    (not through the services), then the daily totals recounted from them."""
     types = dict(db.session.execute(select(EventType.code, EventType.id)).all())
     codes = sorted({code for rule in ruleset.indicators for code in rule.events})
     rng = random.Random(42)
@@ -108,10 +85,12 @@ def fill(ruleset, count, user_id):
             batch = []
     if batch:
         db.session.execute(insert(Event), batch)
+    daily_totals.rebuild()
     db.session.commit()
     if db.engine.dialect.name == "postgresql":
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.execute(text("VACUUM ANALYZE event"))
+            conn.execute(text("VACUUM ANALYZE daily_total"))
     else:
         db.session.execute(text("ANALYZE"))
 

@@ -9,6 +9,7 @@ from helpers import counted_statements, make_event, query_plan
 from vscapp.events.daily_totals import live_totals_query
 from vscapp.events.services import totals_query
 from vscapp.extensions import db
+from vscapp.plans.services import plan_with_tree
 from vscapp.report.services import report_rows
 
 
@@ -32,7 +33,7 @@ def test_the_report_walks_the_plan_tree_in_a_fixed_number_of_statements(rules_20
     make_event("individual_consultation", officer, on=date(2023, 2, 1))
     db.session.expire_all()  # nothing of the plan in memory, as at the start of a request
     with counted_statements() as statements:
-        rows = report_rows(2023, date(2023, 6, 30), "nl")
+        rows = report_rows(plan_with_tree(2023), rules_2023, date(2023, 6, 30), "nl")
     assert len([r for r in rows if r.kind == "indicator"]) == 13
     assert len(rows) > 40  # sectors, objectives and results too
     assert len(statements) <= 10

@@ -24,7 +24,7 @@ def home():
     form = DashboardFilterForm(request.args, plan=plan)
     as_of = as_of_from(form, plan.year)
     try:
-        rows, month_as_of = progress.dashboard(plan.year, as_of, current_user)
+        rows, month_as_of = progress.dashboard(plan, as_of, current_user)
     except NoActiveRules:
         rows, month_as_of = None, None
     shown = [r for r in rows or [] if form.keeps(r)]

@@ -151,10 +151,13 @@ def amounts_by_day(codes, field, start, end):
 
 
 def months_with_events(start, end):
-    """The months (numbers) between two dates in which some live event took place."""
-    return {int(month) for month in db.session.scalars(
-        select(extract("month", DailyTotal.day)).distinct()
-        .where(DailyTotal.events > 0, DailyTotal.day.between(start, end)))}
+    """{type code: the months (numbers) in which it has live events} between two dates."""
+    months = {}
+    for code, month in db.session.execute(
+            select(EventType.code, extract("month", DailyTotal.day)).join(DailyTotal)
+            .where(DailyTotal.events > 0, DailyTotal.day.between(start, end)).distinct()):
+        months.setdefault(code, set()).add(int(month))
+    return months
 
 
 @dataclass

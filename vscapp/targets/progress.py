@@ -13,7 +13,7 @@ from vscapp.events.models import Event, EventType
 from vscapp.events.services import amounts_by_day, totals_by_type
 from vscapp.extensions import db
 from vscapp.permissions import may_read
-from vscapp.plans.models import Indicator, NodeKind, Plan, PlanNode
+from vscapp.plans.models import Indicator, NodeKind, PlanNode
 from vscapp.targets import services
 from vscapp.vocabulary import ALERT_STATUSES, ATTENTION_ORDER, Granularity
 
@@ -35,14 +35,12 @@ class Row:
         return min(1.0, self.result.expected / self.result.target) if self.result.target else 0
 
 
-def dashboard(year, as_of, reader):
-    """Rows of the year's indicators `reader` may see, each with its strategic objective; and
+def dashboard(plan, as_of, reader):
+    """Rows of the plan's indicators `reader` may see, each with its strategic objective; and
     the month cut-off of the figures it sees by month (None if all are by day)."""
-    nodes = {n.id: n for n in db.session.scalars(
-        select(PlanNode).join(Plan).where(Plan.year == year))}
-    indicators = {i.code: i for i in db.session.scalars(
-        select(Indicator).join(Plan).where(Plan.year == year, Indicator.retired_at.is_(None)))}
-    results, month_as_of = services.evaluate_for(reader, year, as_of)
+    nodes = {n.id: n for n in plan.nodes}
+    indicators = {i.code: i for i in plan.indicators if i.retired_at is None}
+    results, month_as_of = services.evaluate_for(reader, plan.year, as_of)
     return [Row(indicators[r.code], r, _strategic(nodes, indicators[r.code]))
             for r in results if r.code in indicators], month_as_of
 
