@@ -8,10 +8,10 @@ a plan of 200 indicators has 200 cards (and as many lines under "Needs attention
 from dataclasses import dataclass
 
 from flask import url_for
-from flask_babel import format_date, format_decimal, gettext
+from flask_babel import format_decimal, gettext
 
 from vscapp.i18n import current_language, text_in
-from vscapp.templating import explain
+from vscapp.templating import explain, format_day
 from vscapp.vocabulary import STATUS_LABELS
 
 
@@ -60,7 +60,7 @@ def _card(row, year, as_of, words):
     numbers = {"value": result.value, "target": result.target, "expected": expected}
     if result.measure == "milestone":
         under_bar = words.reached if result.value else words.due % {
-            "date": format_date(result.due, "medium")}
+            "date": format_day(result.due)}
     else:
         under_bar = words.of_target % numbers + " · " + words.expected % numbers
     return Card(row, url_for("targets.indicator", year=year, code=row.indicator.code,
