@@ -158,10 +158,11 @@ def _evaluation_cache():
     # it again; info=True gives cache_info() (hits, misses).
     return cached(LRUCache(EVALUATIONS_KEPT), condition=threading.Condition(), info=True,
                   key=lambda version, as_of, data: (version.year, version.id, as_of, data))(
-        _evaluate)
+        lambda version, as_of, data: evaluate_version(version, as_of))
 
 
-def _evaluate(version, as_of, data):
+def evaluate_version(version, as_of):
+    """The evaluation itself, uncached: one aggregate over the daily totals, then the engine."""
     ruleset = compiled(version.content)
     totals = totals_by_type(ruleset.start, min(as_of, ruleset.end))
     return tuple(evaluate(ruleset, totals, as_of))
