@@ -10,9 +10,9 @@ from vscapp.extensions import db
 
 # page: (path, most statements, the signed-in user's own lookup included)
 PAGES = {
-    "dashboard": ("/?as_of=2023-09-30", 9),
-    "indicator": ("/targets/2023/{code}?as_of=2023-09-30", 10),
-    "targets": ("/targets/2023?as_of=2023-09-30", 7),
+    "dashboard": ("/?as_of=2023-09-30", 10),
+    "indicator": ("/targets/2023/{code}?as_of=2023-09-30", 11),
+    "targets": ("/targets/2023?as_of=2023-09-30", 8),
     "report": ("/report/2023?as_of=2023-09-30", 10),
     "report export": ("/report/2023/export.csv?as_of=2023-09-30", 10),
 }
