@@ -18,6 +18,7 @@ from sqlalchemy import create_engine, insert, select, text
 from sqlalchemy.engine import make_url
 
 from vscapp import create_app
+from vscapp.events import daily_totals
 from vscapp.events.models import Event, EventType
 from vscapp.extensions import db
 from vscapp.plans.parser import parse_plan
@@ -75,8 +76,8 @@ def load_2023_plan():
 
 
 def fill(ruleset, count, user_id):
-    """`count` events spread over the year, over the types the rules count, then fresh
-    planner statistics."""
+    """`count` events spread over the year, over the types the rules count, inserted in bulk
+    (not through the services), then the daily totals recounted and fresh planner statistics."""
     types = dict(db.session.execute(select(EventType.code, EventType.id)).all())
     codes = sorted({code for rule in ruleset.indicators for code in rule.events})
     rng = random.Random(42)
@@ -91,10 +92,12 @@ def fill(ruleset, count, user_id):
             batch = []
     if batch:
         db.session.execute(insert(Event), batch)
+    daily_totals.rebuild()
     db.session.commit()
     if db.engine.dialect.name == "postgresql":
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.execute(text("VACUUM ANALYZE event"))
+            conn.execute(text("VACUUM ANALYZE daily_total"))
     else:
         db.session.execute(text("ANALYZE"))
 

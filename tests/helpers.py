@@ -10,7 +10,9 @@ from pathlib import Path
 from sqlalchemy import event as sa_event
 from sqlalchemy import select
 
-from vscapp.events.models import Event, EventType
+from vscapp.events.checks import EventValues
+from vscapp.events.models import EventType
+from vscapp.events.services import record_event
 from vscapp.extensions import db
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -85,10 +87,8 @@ def event_type(code):
 
 
 def make_event(code, user, on=None, quantity=1, participants=None, note=None, case_ref=None):
-    """An event stored directly (no form), for tests that need existing records."""
-    event = Event(event_type=event_type(code), occurred_on=on or date(2023, 3, 1),
-                  quantity=quantity, participants=participants, note=note, case_ref=case_ref,
-                  created_by_id=user.id)
-    db.session.add(event)
+    """An event recorded through the service (no form, no checks), committed."""
+    event = record_event(EventValues(event_type(code), on or date(2023, 3, 1), quantity,
+                                     participants, note, case_ref), user)
     db.session.commit()
     return event

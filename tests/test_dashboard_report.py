@@ -170,3 +170,10 @@ def test_indicator_page_lists_only_the_latest_records_and_links_to_all(
     assert event_links(html) == 50
     assert ("/events/?event_type=project&amp;date_from=2023-01-01&amp;date_to=2023-12-31"
             in html)
+
+
+def test_home_without_active_rules_says_so_and_shows_the_counts(client, as_role, plan_2023):
+    as_role("coordinator")
+    html = client.get("/").get_data(as_text=True)
+    assert "No rules are active for 2023 yet." in html
+    assert 'id="counts-title"' in html and '<li class="card' not in html

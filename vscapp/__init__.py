@@ -85,13 +85,14 @@ def register_commands(app):
     from vscapp.backup.cli import backup_command, restore_command
     from vscapp.catalogues import translations_cli
     from vscapp.demo import demo_cli
-    from vscapp.events.cli import events_cli
+    from vscapp.events.cli import events_cli, totals_cli
     from vscapp.plans.cli import plan_cli
     from vscapp.targets.cli import evaluate_command, rules_cli
     from vscapp.users.cli import users_cli
 
-    for group in (plan_cli, users_cli, events_cli, demo_cli, rules_cli, evaluate_command,
-                  alerts_cli, translations_cli, backup_command, restore_command):
+    for group in (plan_cli, users_cli, events_cli, totals_cli, demo_cli, rules_cli,
+                  evaluate_command, alerts_cli, translations_cli, backup_command,
+                  restore_command):
         app.cli.add_command(group)
 
 

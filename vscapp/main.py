@@ -8,6 +8,7 @@ from vscapp.events import services as events
 from vscapp.permissions import permission_required
 from vscapp.plans.services import latest_plan
 from vscapp.targets import progress
+from vscapp.targets.cards import cards
 from vscapp.targets.forms import DashboardFilterForm
 from vscapp.targets.services import NoActiveRules
 from vscapp.views import as_of_from
@@ -23,12 +24,16 @@ def home():
         return render_template("home.html", plan=None, rows=None)
     form = DashboardFilterForm(request.args, plan=plan)
     as_of = as_of_from(form, plan.year)
+    reader = current_user._get_current_object()  # once, not through the proxy per indicator
+    counts = events.counts_by_type(plan.year, reader)
     try:
-        rows, month_as_of = progress.dashboard(plan.year, as_of, current_user)
+        rows, month_as_of = progress.dashboard(plan, as_of, reader)
     except NoActiveRules:
-        rows, month_as_of = None, None
-    shown = [r for r in rows or [] if form.keeps(r)]
-    return render_template("home.html", plan=plan, as_of=as_of, form=form, rows=shown,
-                           all_rows=rows, attention=progress.needs_attention(rows or []),
-                           month_as_of=month_as_of, year=plan.year,
-                           counts=events.counts_by_type(plan.year, current_user))
+        return render_template("home.html", plan=plan, cards=None, counts=counts,
+                               year=plan.year)
+    card_of = {card.row.indicator.code: card for card in cards(rows, plan.year, as_of)}
+    return render_template(
+        "home.html", plan=plan, as_of=as_of, form=form, counts=counts, year=plan.year,
+        month_as_of=month_as_of,
+        cards=[card_of[r.indicator.code] for r in rows if form.keeps(r)],
+        attention=[card_of[r.indicator.code] for r in progress.needs_attention(rows)])

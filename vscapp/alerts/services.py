@@ -21,8 +21,6 @@ from datetime import UTC, timedelta
 
 from flask import current_app
 from sqlalchemy import func, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from vscapp import clock, months
 from vscapp.alerts.messages import compose_alert, compose_digest
@@ -30,7 +28,7 @@ from vscapp.alerts.models import Alert, IndicatorState, OutboxMessage
 from vscapp.audit import services as audit
 from vscapp.extensions import db
 from vscapp.mail import Mailer, MailError
-from vscapp.models import utcnow
+from vscapp.models import dialect_insert, utcnow
 from vscapp.targets import services as targets
 from vscapp.users.models import User
 from vscapp.vocabulary import ALERT_STATUSES, RECOVERED_STATUSES, Delivery, Granularity, Role
@@ -46,11 +44,6 @@ class RunReport:
     alerts: list[Alert] = field(default_factory=list)
     sent: int = 0
     failures: list[str] = field(default_factory=list)
-
-
-def _insert(model):
-    dialect = db.session.get_bind().dialect.name
-    return (pg_insert if dialect == "postgresql" else sqlite_insert)(model)
 
 
 def raise_alerts(as_of, report=None):
@@ -80,8 +73,9 @@ def raise_alerts(as_of, report=None):
 
 
 def _save_state(year, result, as_of):
-    stmt = _insert(IndicatorState).values(year=year, code=result.code, status=result.status,
-                                          as_of=as_of, updated_at=utcnow())
+    stmt = dialect_insert(IndicatorState).values(year=year, code=result.code,
+                                                 status=result.status, as_of=as_of,
+                                                 updated_at=utcnow())
     db.session.execute(stmt.on_conflict_do_update(
         index_elements=["year", "code"],
         set_={"status": stmt.excluded.status, "as_of": stmt.excluded.as_of,
@@ -90,7 +84,7 @@ def _save_state(year, result, as_of):
 
 def _create_once(version, result, previous, as_of):
     """Insert the alert unless its key exists; the id when this run created it, else None."""
-    stmt = _insert(Alert).values(
+    stmt = dialect_insert(Alert).values(
         year=version.year, code=result.code, status=result.status, rules_version_id=version.id,
         previous_status=previous, as_of=as_of, value=result.value, expected=result.expected,
         target=result.target, needed=result.needed, due=result.due, raised_at=utcnow())

@@ -1,10 +1,11 @@
-"""`vsc events import`."""
+"""`vsc events import` and `vsc totals rebuild`."""
 
 from pathlib import Path
 
 import click
 from flask_babel import force_locale
 
+from vscapp.events import daily_totals
 from vscapp.events.importer import ImportRejected, import_events
 from vscapp.extensions import db
 from vscapp.users.services import user_by_email
@@ -35,3 +36,22 @@ def import_command(path, email):
         raise click.ClickException(f"{len(exc.errors)} error(s); nothing was imported") from None
     db.session.commit()
     click.echo(f"Imported {len(events)} activities from {path.name}.")
+
+
+@click.group("totals")
+def totals_cli():
+    """The daily totals per activity type that every count reads."""
+
+
+@totals_cli.command("rebuild")
+def rebuild_command():
+    """Recount the daily totals from the events; say whether they differed, and where."""
+    differences = daily_totals.rebuild()
+    db.session.commit()
+    for difference in differences:
+        click.echo(str(difference))
+    if differences:
+        click.echo(f"The daily totals differed from the events on {len(differences)} "
+                   "day(s) and type(s); they are recounted.")
+    else:
+        click.echo("The daily totals matched the events; recounted all the same.")

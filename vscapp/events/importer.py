@@ -77,7 +77,7 @@ def import_events(text, user):
         checked.append(values)
     if errors:
         raise ImportRejected(errors)
-    return [services.record_event(values, user) for values in checked]
+    return services.record_events(checked, user)
 
 
 def check_row(number, header, row, types, user):

@@ -28,6 +28,9 @@ class EventType(db.Model):
 
 
 class Event(db.Model):
+    """An activity as recorded. What it counts is summed per day in DailyTotal: change events
+    through events.services, whose verbs move those sums too (see events.daily_totals)."""
+
     id: Mapped[int] = mapped_column(primary_key=True)
     type_id: Mapped[int] = mapped_column(ForeignKey("event_type.id"))
     occurred_on: Mapped[date] = mapped_column(index=True)
@@ -74,7 +77,20 @@ class Event(db.Model):
         return not self.live
 
 
-# The aggregate per activity type over a period (services.totals_by_type) reads this partial
-# covering index alone; its condition is the definition of a live event.
+# Rebuilding the daily totals from the events (daily_totals.rebuild) reads this partial covering
+# index alone; its condition is the definition of a live event.
 Index("ix_event_live_by_type", Event.type_id, Event.occurred_on, Event.quantity,
       Event.participants, sqlite_where=Event.live, postgresql_where=Event.live)
+
+
+class DailyTotal(db.Model):
+    """The live events of one activity type on one day, summed: what every count reads, so that
+    no page scans the events. events.daily_totals keeps it, in the transaction of each change."""
+
+    type_id: Mapped[int] = mapped_column(ForeignKey("event_type.id"), primary_key=True)
+    day: Mapped[date] = mapped_column(primary_key=True)
+    events: Mapped[int] = mapped_column(default=0)
+    quantity: Mapped[int] = mapped_column(default=0)
+    participants: Mapped[int] = mapped_column(default=0)
+
+    AMOUNTS = ("events", "quantity", "participants")

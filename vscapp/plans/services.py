@@ -143,6 +143,12 @@ def plan_for_year(year):
     return db.session.scalar(select(Plan).where(Plan.year == year))
 
 
+def indicator_by_code(year, code):
+    """The indicator of the year's plan with this code (retired or not), or None."""
+    return db.session.scalar(select(Indicator).join(Plan).where(Plan.year == year,
+                                                                Indicator.code == code))
+
+
 def plan_with_tree(year):
     """The year's plan with every node's children and indicators loaded: four queries, however
     large the plan, for pages and exports that walk the whole tree."""

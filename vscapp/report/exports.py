@@ -131,17 +131,21 @@ def to_pdf(title, subtitle, rows, completeness_lines):
     def p(text, style=normal):
         from xml.sax.saxutils import escape
 
-        return Paragraph(escape(text or ""), style)
+        # An empty cell needs no paragraph (most results, expectations and comments are).
+        return Paragraph(escape(text), style) if text else ""
+
+    indents = {level: ParagraphStyle(f"i{level}", parent=bold if level <= 2 else normal,
+                                     leftIndent=level * 6) for level in range(6)}
 
     data = [[p(h, bold) for h in headers()[1:]]]
     style = [("GRID", (0, 0), (-1, -1), 0.25, colors.HexColor("#D8DCE3")),
              ("VALIGN", (0, 0), (-1, -1), "TOP"),
+             ("FONT", (0, 1), (-1, -1), "Vera", 8, 10),
              ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#EEF0F3"))]
     for row in rows:
-        indent = ParagraphStyle(f"i{row.level}", parent=bold if row.level <= 2 else normal,
-                                leftIndent=row.level * 6)
-        data.append([p(row.code), p(row.text, indent), p(row.target), p(row.value),
-                     p(row.expected), p(row.status_word), p(row.comment)])
+        # Codes and numbers are short: drawn as they are, without a paragraph to wrap them.
+        data.append([row.code, p(row.text, indents[row.level]), p(row.target), row.value,
+                     row.expected, p(row.status_word), p(row.comment)])
         if row.status:
             style.append(("BACKGROUND", (5, len(data) - 1), (5, len(data) - 1),
                           colors.HexColor("#" + STATUS_COLOURS[row.status])))

@@ -9,10 +9,10 @@ from vscapp.extensions import db
 from vscapp.forms import personal_data_error
 from vscapp.i18n import current_language
 from vscapp.permissions import permission_required
-from vscapp.plans.services import plan_for_year
+from vscapp.plans.services import plan_for_year, plan_with_tree
 from vscapp.report import exports, services
 from vscapp.report.forms import CommentForm, ReportForm
-from vscapp.targets.services import NoActiveRules, active_version, indicator_texts
+from vscapp.targets.services import active_version, indicator_texts
 from vscapp.views import as_of_from, to_latest_year
 from vscapp.vocabulary import content_language
 
@@ -24,11 +24,13 @@ FORMATS = {
 }
 
 
-def report_year(year):
-    plan = plan_for_year(year)
-    if plan is None or active_version(year) is None:
+def plan_and_rules(year, load_plan=plan_for_year):
+    """The year's plan (as `load_plan` loads it) and its active rules version, or 404."""
+    plan = load_plan(year)
+    version = active_version(year) if plan is not None else None
+    if version is None:
         abort(404)
-    return plan
+    return plan, version
 
 
 def options(year):
@@ -47,21 +49,18 @@ def index():
 @bp.get("/<int:year>")
 @permission_required("report.view")
 def show(year):
-    plan = report_year(year)
+    plan, version = plan_and_rules(year, plan_with_tree)
     form, as_of, lang = options(year)
-    try:
-        rows = services.report_rows(year, as_of, current_language())
-    except NoActiveRules:
-        abort(404)
+    rows = services.report_rows(plan, version, as_of, current_language())
     return render_template("report/show.html", plan=plan, year=year, form=form, as_of=as_of,
-                           lang=lang, rows=rows, check=services.completeness(year, as_of),
+                           lang=lang, rows=rows, check=services.completeness(version, as_of),
                            comment_form=CommentForm())
 
 
 @bp.post("/<int:year>/comments/<code>")
 @permission_required("report.comment")
 def comment(year, code):
-    report_year(year)
+    plan_and_rules(year)
     if code not in indicator_texts(year):
         abort(404)
     form = CommentForm()
@@ -80,11 +79,11 @@ def comment(year, code):
 def export(year, fmt):
     if fmt not in FORMATS:
         abort(404)
-    plan = report_year(year)
+    plan, version = plan_and_rules(year, plan_with_tree)
     _form, as_of, lang = options(year)
     with force_locale(lang):
-        rows = services.report_rows(year, as_of, lang)
-        check = services.completeness(year, as_of)
+        rows = services.report_rows(plan, version, as_of, lang)
+        check = services.completeness(version, as_of)
         title = _("Evaluation %(year)s · %(municipality)s", year=year,
                   municipality=getattr(plan, f"municipality_{lang}") or plan.municipality_nl)
         subtitle = _("%(decree)s. Situation on %(date)s.", decree=getattr(

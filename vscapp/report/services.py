@@ -6,16 +6,14 @@ from datetime import date
 
 from flask_babel import format_date
 from flask_babel import gettext as _
-from sqlalchemy import extract, select
+from sqlalchemy import select
 
 from vscapp.audit import services as audit
-from vscapp.events.models import Event
-from vscapp.events.services import totals_by_type
+from vscapp.events.services import months_with_events
 from vscapp.extensions import db
 from vscapp.i18n import text_in
 from vscapp.models import utcnow
 from vscapp.plans.models import IndicatorKind, NodeKind
-from vscapp.plans.services import plan_with_tree
 from vscapp.report.models import IndicatorComment
 from vscapp.targets import services as targets
 from vscapp.vocabulary import STATUS_LABELS
@@ -44,14 +42,14 @@ def target_words(indicator):
     return _("at least %(n)s a year", n=indicator.target)
 
 
-def report_rows(year, as_of, lang):
-    """The plan tree in document order, indicators with their evaluation and comment.
+def report_rows(plan, version, as_of, lang):
+    """The plan tree in document order, indicators with their evaluation under `version` and
+    their comment. `plan` comes with its tree loaded (plans.services.plan_with_tree).
 
     Call inside force_locale(lang) so that the words are in the report's language.
     """
-    plan = plan_with_tree(year)
-    results = {r.code: r for r in targets.evaluate_year(year, as_of)}
-    comments = comments_for(year)
+    results = {r.code: r for r in targets.evaluate_year(plan.year, as_of, version)}
+    comments = comments_for(plan.year)
     rows = []
 
     def walk(node):
@@ -115,18 +113,14 @@ class Completeness:
         return [format_date(month, "MMMM y") for month in self.empty_months]
 
 
-def completeness(year, as_of):
-    """Indicators with no event counted, and months (up to `as_of`) with no entry at all."""
-    version = targets.active_version(year)
+def completeness(version, as_of):
+    """Indicators of `version` with no event counted, and months (up to `as_of`) with no entry
+    at all."""
     ruleset = targets.compiled(version.content)
     end = min(as_of, ruleset.end)
-    totals = totals_by_type(ruleset.start, end)
+    months = months_with_events(ruleset.start, end)
     without = [rule.code for rule in ruleset.indicators
-               if not any(totals.get(code) and totals[code].quantity for code in rule.events)]
-    filled = {int(m) for m in db.session.scalars(select(extract("month", Event.occurred_on))
-                                                 .where(Event.live,
-                                                        Event.occurred_on.between(ruleset.start,
-                                                                                  end))
-                                                 .distinct())}
-    months = range(ruleset.start.month, end.month + 1) if end >= ruleset.start else []
-    return Completeness(without, [date(year, m, 1) for m in months if m not in filled])
+               if not any(months.get(code) for code in rule.events)]
+    filled = set().union(*months.values())
+    span = range(ruleset.start.month, end.month + 1) if end >= ruleset.start else []
+    return Completeness(without, [date(version.year, m, 1) for m in span if m not in filled])

@@ -4,16 +4,16 @@ and an indicator's cumulative value through the year against its expected pace."
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select, union_all
 
 from vscapp import months
 from vscapp.engine.evaluate import Totals
 from vscapp.engine.pace import expected_share
 from vscapp.events.models import Event, EventType
-from vscapp.events.services import totals_by_type
+from vscapp.events.services import amounts_by_day, totals_by_type
 from vscapp.extensions import db
 from vscapp.permissions import may_read
-from vscapp.plans.models import Indicator, NodeKind, Plan, PlanNode
+from vscapp.plans.models import Indicator, NodeKind, PlanNode
 from vscapp.targets import services
 from vscapp.vocabulary import ALERT_STATUSES, ATTENTION_ORDER, Granularity
 
@@ -35,14 +35,12 @@ class Row:
         return min(1.0, self.result.expected / self.result.target) if self.result.target else 0
 
 
-def dashboard(year, as_of, reader):
-    """Rows of the year's indicators `reader` may see, each with its strategic objective; and
+def dashboard(plan, as_of, reader):
+    """Rows of the plan's indicators `reader` may see, each with its strategic objective; and
     the month cut-off of the figures it sees by month (None if all are by day)."""
-    nodes = {n.id: n for n in db.session.scalars(
-        select(PlanNode).join(Plan).where(Plan.year == year))}
-    indicators = {i.code: i for i in db.session.scalars(
-        select(Indicator).join(Plan).where(Plan.year == year, Indicator.retired_at.is_(None)))}
-    results, month_as_of = services.evaluate_for(reader, year, as_of)
+    nodes = {n.id: n for n in plan.nodes}
+    indicators = {i.code: i for i in plan.indicators if i.retired_at is None}
+    results, month_as_of = services.evaluate_for(reader, plan.year, as_of)
     return [Row(indicators[r.code], r, _strategic(nodes, indicators[r.code]))
             for r in results if r.code in indicators], month_as_of
 
@@ -68,12 +66,8 @@ def rule_for(version, code):
 
 def daily_totals(rule, start, end):
     """{date: amount} of the live events that count for the rule, per day."""
-    amount = Event.participants if rule.field == "participants" else Event.quantity
-    stmt = (select(Event.occurred_on, func.coalesce(func.sum(amount), 0))
-            .join(EventType).where(EventType.code.in_(rule.events), Event.live,
-                                   Event.occurred_on.between(start, end))
-            .group_by(Event.occurred_on).order_by(Event.occurred_on))
-    return dict(db.session.execute(stmt).all())
+    field = "participants" if rule.field == "participants" else "quantity"
+    return amounts_by_day(rule.events, field, start, end)
 
 
 @dataclass
@@ -179,15 +173,25 @@ def counted_events(rule, start, end, reader):
     totals = totals_by_type(start, end, rule.events)
     types = db.session.scalars(select(EventType).where(EventType.code.in_(rule.events))
                                .order_by(EventType.code)).all()
+    latest = latest_events([t for t in types if may_read(reader, t)], start, end)
     return [Counted(t, totals.get(t.code, Totals()).quantity,
                     totals.get(t.code, Totals()).participants,
-                    _latest(t, start, end) if may_read(reader, t) else [],
-                    hidden=not may_read(reader, t))
+                    latest.get(t.id, []), hidden=not may_read(reader, t))
             for t in types]
 
 
-def _latest(event_type, start, end):
-    return db.session.scalars(
-        select(Event).where(Event.type_id == event_type.id, Event.live,
-                            Event.occurred_on.between(start, end))
-        .order_by(Event.occurred_on.desc(), Event.id.desc()).limit(LATEST)).all()
+def latest_events(types, start, end):
+    """{type id: its LATEST most recent live events in the period, newest first}, in one query
+    (one index range per type)."""
+    if not types:
+        return {}
+    newest_first = (Event.occurred_on.desc(), Event.id.desc())
+    parts = [select(Event.id).where(Event.type_id == t.id, Event.live,
+                                    Event.occurred_on.between(start, end))
+             .order_by(*newest_first).limit(LATEST).subquery() for t in types]
+    ids = union_all(*[select(part.c.id) for part in parts])
+    latest = {}
+    for event in db.session.scalars(select(Event).where(Event.id.in_(ids))
+                                    .order_by(*newest_first)):
+        latest.setdefault(event.type_id, []).append(event)
+    return latest

@@ -9,7 +9,7 @@ from vscapp.engine.rulesfile import RulesFileError
 from vscapp.extensions import db
 from vscapp.forms import personal_data_error
 from vscapp.permissions import may_see_indicator, permission_required, require
-from vscapp.plans.services import plan_for_year, plan_years
+from vscapp.plans.services import indicator_by_code, plan_for_year, plan_years
 from vscapp.targets import progress, services
 from vscapp.targets.forms import ActivateForm, AsOfForm, RulesForm
 from vscapp.targets.models import RulesVersion
@@ -102,7 +102,7 @@ def index():
 @bp.get("/targets/<int:year>/<code>")
 @permission_required("targets.view")
 def indicator(year, code):
-    indicator = services.indicator_texts(year).get(code)
+    indicator = indicator_by_code(year, code)
     if indicator is None:
         abort(404)
     require(may_see_indicator(current_user, code))

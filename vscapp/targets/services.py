@@ -2,11 +2,15 @@
 
 import difflib
 import hashlib
+import threading
 from functools import lru_cache
 
+from cachetools import LRUCache, cached
+from flask import current_app
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
-from vscapp import months
+from vscapp import data_version, months
 from vscapp.audit import services as audit
 from vscapp.audit.services import actor_label
 from vscapp.clock import today
@@ -95,6 +99,7 @@ def activate(version, reason, user=None):
                                  activated_by_id=getattr(user, "id", None),
                                  actor_label=actor_label(user))
     db.session.add(activation)
+    data_version.bump()
     audit.record("rules.activate", version, reason=reason, actor=user,
                  before={"version": previous.number if previous else None},
                  after={"version": version.number})
@@ -102,13 +107,16 @@ def activate(version, reason, user=None):
 
 
 def active_version(year):
-    activation = db.session.scalar(select(RulesActivation).where(RulesActivation.year == year)
-                                   .order_by(RulesActivation.id.desc()).limit(1))
-    return activation.version if activation else None
+    """The rules version of the year's latest activation, or None."""
+    return db.session.scalar(select(RulesVersion).join(RulesActivation)
+                             .where(RulesActivation.year == year)
+                             .order_by(RulesActivation.id.desc()).limit(1))
 
 
 def activations(year):
+    """The year's activations, latest first, with their versions."""
     return db.session.scalars(select(RulesActivation).where(RulesActivation.year == year)
+                              .options(joinedload(RulesActivation.version))
                               .order_by(RulesActivation.id.desc())).all()
 
 
@@ -124,14 +132,40 @@ def rules_years():
 
 def evaluate_year(year, as_of=None, version=None):
     """Statuses of the year's indicators at `as_of` (default today) under the active rules, or
-    under `version` for a preview."""
+    under `version` for a preview. Computed once per (year, rules version, date, data
+    version) in each process: the readers of one page share one evaluation."""
     version = version or active_version(year)
     if version is None:
         raise NoActiveRules(f"no active rules for {year}: activate a rules file first "
                             f"(vsc rules activate rules/{year}.yaml --reason ...)")
+    # The data version is read before the totals: a result is never older than its key.
+    return evaluations()(version, as_of or today(), data_version.current())
+
+
+def evaluations():
+    """This app's cache of evaluations in this process (see evaluate_year)."""
+    memo = current_app.extensions.get("vsc.evaluations")
+    if memo is None:
+        memo = current_app.extensions.setdefault("vsc.evaluations", _evaluation_cache())
+    return memo
+
+
+EVALUATIONS_KEPT = 64
+
+
+def _evaluation_cache():
+    # The condition makes readers of a result being computed wait for it instead of computing
+    # it again; info=True gives cache_info() (hits, misses).
+    return cached(LRUCache(EVALUATIONS_KEPT), condition=threading.Condition(), info=True,
+                  key=lambda version, as_of, data: (version.year, version.id, as_of, data))(
+        lambda version, as_of, data: evaluate_version(version, as_of))
+
+
+def evaluate_version(version, as_of):
+    """The evaluation itself, uncached: one aggregate over the daily totals, then the engine."""
     ruleset = compiled(version.content)
-    as_of = as_of or today()
-    return evaluate(ruleset, totals_by_type(ruleset.start, min(as_of, ruleset.end)), as_of)
+    totals = totals_by_type(ruleset.start, min(as_of, ruleset.end))
+    return tuple(evaluate(ruleset, totals, as_of))
 
 
 def rule_granularity(reader, rule, types=None):
