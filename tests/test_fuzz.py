@@ -230,6 +230,7 @@ def test_built_rules_files_validate_or_give_located_errors(text, with_plan):
 @example(nested(50_000, "{a: ", "}"))
 @example("a:\n" + "".join("  " * n + "- \n" for n in range(1, 200)))
 @example("x: '" + "y" * 300_000 + "'\n")
+@example("x: [" + "1," * 120_000 + "]\n")
 def test_very_long_lines_and_deep_nesting_are_refused_quickly(text):
     rules_outcome(text)
 
@@ -289,6 +290,8 @@ def test_a_control_character_in_a_rules_file_is_an_error_at_its_line_and_column(
     (HEADER + "  A: {measure: count, events: [x], target: 5, note: [1]}\n",
      "(indicators.A.note): expected a note as text"),
     (HEADER.replace("decree: KB", "decree: " + "K" * 1001), "(decree): longer than 1000"),
+    ("x: [" + "1," * 30_000 + "]\n",
+     "line 1, column 49997: more than 25,000 YAML values and brackets: the file is too large"),
     ("a: !!bool maybe\n", "line 1, column 4: cannot read 'maybe' as 'tag:yaml.org,2002:bool'"),
 ])
 def test_values_beyond_the_bounds_are_errors_at_their_place(text, expected):

@@ -17,7 +17,9 @@ from vscapp.vocabulary import ALERT_STATUSES, Role
 
 MAX_BYTES = 256 * 1024
 MAX_DEPTH = 8
-MAX_INDICATORS = 1000
+MAX_INDICATORS = 500
+MAX_YAML_EVENTS = 25_000  # values, keys, list and mapping starts and ends: 500 indicators
+# with every key set need about 22,000
 # Each distinct bands setting compiles to its own group of rules; durable-rules hangs at about
 # 500 groups in one ruleset, so a file keeps to a few dozen.
 MAX_BAND_SETTINGS = 50
@@ -106,6 +108,7 @@ BAD_INDICATOR_CODE = "expected an indicator code such as S1.SD1.OD2.I1 (at most 
                      "letters, digits, '.', '-' or '_')"
 BAD_EVENT_CODE = "%(value)s: expected an activity type code such as awareness_session"
 TOO_MANY_BANDS = "more than %(max)s different bands settings"
+TOO_MANY_VALUES = "more than %(max)s YAML values and brackets: the file is too large"
 
 
 class _Marked(dict):
@@ -183,7 +186,9 @@ def load_yaml(text):
         raise RulesFileError([RuleError(exc.line, exc.column, "", exc.message)]) from None
     try:
         depth = 0
-        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        for count, event in enumerate(yaml.parse(text, Loader=yaml.SafeLoader)):
+            if count > MAX_YAML_EVENTS:  # PyYAML reads some 25,000 a second: keep it short
+                raise _at(event.start_mark, "", TOO_MANY_VALUES % {"max": f"{MAX_YAML_EVENTS:,}"})
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
                 raise _at(event.start_mark, "", "anchors and aliases (& and *) are not allowed")
             if isinstance(event, yaml.CollectionStartEvent):
