@@ -24,6 +24,7 @@ from fuzzing import (
     PLAN_FR,
     PLAN_NL,
     PLAN_TOKENS,
+    PROFILE,
     RULES_2023,
     RULES_TOKENS,
     VOCABULARY,
@@ -339,7 +340,8 @@ def test_plain_number_refuses_what_durable_rules_mishandles(value):
 def run_python(args, tmp_path, **env):
     """Run Python in a fresh process; return it (a negative returncode is a signal: a crash)."""
     return subprocess.run([sys.executable, *args], cwd=ROOT, capture_output=True, text=True,
-                          timeout=600, env={**os.environ, **env}, check=False)
+                          timeout=600 if PROFILE == "quick" else 6 * 3600,
+                          env={**os.environ, **env}, check=False)
 
 
 @pytest.mark.parametrize("engine", ["fresh", "warm"])
