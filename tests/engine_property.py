@@ -21,10 +21,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from fuzzing import RULES_2023, RULES_TOKENS, VOCABULARY, mutated, rules_documents, totals
-from vscapp.engine.durable_engine import PLAIN_LIMIT, STATUSES, compile_ruleset
+from vscapp.engine.durable_engine import PLAIN_LIMIT, compile_ruleset
 from vscapp.engine.evaluate import build_facts, evaluate
 from vscapp.engine.pace import expected_share
 from vscapp.engine.rulesfile import MAX_BAND_SETTINGS, MAX_TARGET, RulesFileError, parse_rules
+from vscapp.vocabulary import Status
 
 LAST = os.environ.get("VSC_FUZZ_LAST")
 # fresh: each example is evaluated in a child forked from this process, which never touches the
@@ -67,7 +68,7 @@ def check(ruleset, totals, as_of):
     results = evaluate(ruleset, totals, as_of)
     assert [r.code for r in results] == [rule.code for rule in ruleset.indicators]
     for rule, result in zip(ruleset.indicators, results, strict=True):
-        assert result.status in STATUSES
+        assert result.status in set(Status)
         assert result.status == reference_status(ruleset, rule, result.value, as_of), (
             rule, result)
         result.explanation()
