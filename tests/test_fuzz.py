@@ -3,9 +3,9 @@ rules file that validates is evaluable, proven in a process of its own that must
 
 Arbitrary text and bytes, control characters, invalid UTF-8, huge numbers, deep nesting, very
 long lines and mutated versions of the real documents give either a result or the module's own
-located error, each example within fuzzing.DEADLINE. Every failing example found is kept below
-as an @example or a plain test. The budget is the `quick` profile of tests/fuzzing.py;
-`VSC_FUZZ=deep` runs the deep one.
+located error, each example within the profile's deadline. Every failing example found is kept
+below as an @example or a plain test. The budget is the `quick` profile of
+tests/fixtures/fuzz_profiles.py; `VSC_FUZZ=deep` runs the deep one.
 """
 
 import json
