@@ -8,4 +8,5 @@ pytest_plugins = [
     "fixtures.smtp",
     "fixtures.browser",
     "fixtures.directory",
+    "fixtures.fuzz_profiles",
 ]

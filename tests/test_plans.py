@@ -214,6 +214,36 @@ def test_cli_import_reports_errors_and_writes_nothing(runner, tmp_path):
     assert db.session.scalar(select(func.count(PlanNode.id))) == 0
 
 
+NL_BYTES = PLAN_2023_NL.read_bytes()
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    (NL_BYTES.replace(b"## TOELAGE", b"## T\x00OELAGE"),
+     "plan.md:5: column 5: control character U+0000: only text, tabs and line breaks are "
+     "allowed"),
+    (NL_BYTES.replace(b"## TOELAGE", b"## T\x1bOELAGE"), "plan.md:5: column 5: control character "
+                                                          "U+001B"),
+    (NL_BYTES.replace(b"Activiteitssector 1 :", b"Activit\xe9itssector 1 :"),
+     "plan.md:9: column 12: not UTF-8 text: byte 0xE9 cannot be read"),
+    (NL_BYTES.replace(b"1 oktober 2023 betreffende", b"31 februari 2023 betreffende"),
+     "plan.md:7: the date 31 februari 2023 does not exist"),
+    (NL_BYTES.replace(b"Activiteitssector 1 :", b"Activiteitssector " + b"9" * 5000 + b" :"),
+     "plan.md:9: activity sector 9999999999999999999\u2026: expected a number from 1 to 999"),
+    (NL_BYTES.replace(b">/=tot 10/jaar", b">/=tot 10000000000000000/jaar"),
+     "a target of at least 10000000000000000 is more than 1,000,000"),
+])
+def test_cli_import_of_bad_bytes_gives_located_errors_never_a_traceback(runner, tmp_path, raw,
+                                                                        expected):
+    path = tmp_path / "plan.md"
+    path.write_bytes(raw)
+    result = runner.invoke(args=["plan", "import", str(path)])
+    assert result.exit_code == 1, result.output
+    assert isinstance(result.exception, SystemExit)  # a ClickException, not a crash
+    assert expected in result.output
+    assert "Traceback" not in result.output and "nothing was imported" in result.output
+    assert db.session.scalar(select(func.count(PlanNode.id))) == 0
+
+
 def test_cli_import_then_export_json(runner):
     result = runner.invoke(args=["plan", "import", str(PLAN_2023_NL)])
     assert result.exit_code == 0, result.output

@@ -39,6 +39,40 @@ def test_validate_lists_every_error_and_exits_non_zero(runner, plan_2023, tmp_pa
     assert "2 error(s)" in result.output
 
 
+RULES_BYTES = RULES_2023.read_bytes()
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    (RULES_BYTES.replace(b"year: 2023", b"year: 2023\x00"),
+     "line 4, column 11: control character U+0000: only text, tabs and line breaks are allowed"),
+    (RULES_BYTES.replace(b"decree: KB", b"decree: K\x07B"), "line 5, column 10: control "
+                                                            "character U+0007"),
+    (RULES_BYTES.replace(b"end: 2023-12-31", b"end: 2023-02-30"),
+     "line 8, column 8: not a date that exists: '2023-02-30'"),
+    (RULES_BYTES.replace(b"target: 10\n", b"target: " + b"9" * 5000 + b"\n", 1),
+     "line 32, column 13: a number of more than 30 characters"),
+    (RULES_BYTES.replace(b"target: 10\n", b"target: 10000000000000000\n", 1),
+     "line 32, column 13 (indicators.S1.SD1.OD2.I1.target): expected a whole number from 1 to "
+     "1,000,000"),
+    (RULES_BYTES.replace(b"decree: KB", b"decree: K\xffB"),
+     "line 5, column 10: not UTF-8 text: byte 0xFF cannot be read"),
+    (RULES_BYTES.replace(b"year: 2023", b"year: 99999999999999999999"),
+     "line 4, column 7 (year): expected a year such as 2023"),
+])
+def test_validate_gives_located_errors_for_bad_input_never_a_traceback(runner, plan_2023,
+                                                                       tmp_path, raw, expected):
+    path = tmp_path / "2023.yaml"
+    path.write_bytes(raw)
+    for command in (["rules", "validate", str(path)],
+                    ["rules", "activate", str(path), "--reason", "try"]):
+        result = runner.invoke(args=command)
+        assert result.exit_code == 1, result.output
+        assert isinstance(result.exception, SystemExit)  # a ClickException, not a crash
+        assert f"{path}: {expected}" in result.output
+        assert "Traceback" not in result.output
+    assert services.versions(2023) == []
+
+
 def test_validate_needs_the_plan_of_the_year(runner, app):
     result = runner.invoke(args=["rules", "validate", str(RULES_2023)])
     assert result.exit_code == 1
@@ -218,6 +252,31 @@ def test_an_upload_goes_through_the_same_validator(client, as_role, rules_2023):
         "upload": (BytesIO(b"\xff\xfe"), "rules.yaml")}, content_type="multipart/form-data")
     assert "The file is not UTF-8 text." in response.get_data(as_text=True)
     assert len(services.versions(2023)) == 1
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    (RULES_BYTES.replace(b"year: 2023", b"year: 2023\x00"),
+     "line 4, column 11: control character U+0000: only text, tabs and line breaks are allowed"),
+    (RULES_BYTES.replace(b"end: 2023-12-31", b"end: 2023-02-30"),
+     "line 8, column 8: not a date that exists"),
+    (RULES_BYTES.replace(b"target: 10\n", b"target: " + b"9" * 5000 + b"\n", 1),
+     "line 32, column 13: a number of more than 30 characters"),
+    (RULES_BYTES.replace(b"target: 10\n", b"target: 10000000000000000\n", 1),
+     "line 32, column 13 (indicators.S1.SD1.OD2.I1.target): expected a whole number from 1 to "
+     "1,000,000"),
+])
+def test_a_bad_upload_is_a_400_with_its_located_error_and_nothing_changes(
+        client, as_role, rules_2023, raw, expected):
+    from io import BytesIO
+
+    as_role("coordinator")
+    for data in ({"upload": (BytesIO(raw), "rules.yaml")}, {"content": raw.decode()}):
+        response = client.post("/rules/2023", data=data, content_type="multipart/form-data")
+        assert response.status_code == 400
+        assert expected in response.get_data(as_text=True)
+    assert len(services.versions(2023)) == 1
+    assert client.get("/").status_code == 200
+    assert client.get("/targets/2023").status_code == 200
 
 
 @pytest.mark.parametrize("role", ["officer", "liaison"])

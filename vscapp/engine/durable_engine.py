@@ -6,11 +6,14 @@ What was measured shapes it (docs/engine.md records the facts and the measuremen
 - a ruleset is registered once per process under a name made from its content, so a new
   version never replaces an old one and forked workers register their own lazily;
 - every evaluation uses a fresh session id and deletes its state, so memory stays flat;
-- facts are posted, not events, one per indicator, with plain rounded numbers.
+- facts are posted, not events, one per indicator, with plain rounded numbers: a float it
+  would write in exponent form (1e+16) is refused by the engine or crashes the process, so
+  every number goes through plain_number(), which only lets through what it reads back.
 """
 
 import hashlib
 import json
+import math
 import os
 import threading
 import uuid
@@ -65,7 +68,8 @@ def compile_ruleset(bands_by_group):
     compares fields of the same fact.
     """
     rules = {}
-    for group, (on_track, at_risk) in sorted(bands_by_group.items()):
+    for group, shares in sorted(bands_by_group.items()):
+        on_track, at_risk = (plain_number(share) for share in shares)
         same = {"group": group}
         below = {"$lt": {"value": {"$m": "target"}}}
 
@@ -115,11 +119,24 @@ def statuses(definition, facts):
     return found
 
 
+# Far below where durable-rules goes wrong (1e+16 segfaults) and far above any target.
+PLAIN_LIMIT = 10**12
+
+
 def plain_number(value):
-    """A number durable-rules accepts: no exponent form, no string (it compares as text)."""
-    number = round(float(value), 4)
+    """A number durable-rules handles: an int, or a float rounded to 4 decimals that Python
+    writes without an exponent; never a string (it compares as text), a bool, NaN or infinity.
+
+    Raises ValueError for anything else or beyond PLAIN_LIMIT: callers bound their numbers
+    first (the validator bounds targets and shares; evaluation caps values at the target).
+    """
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(f"not a number for the rules engine: {type(value).__name__}")
+    if isinstance(value, float) and not math.isfinite(value) or abs(value) > PLAIN_LIMIT:
+        raise ValueError("a number out of the rules engine's range")
+    if isinstance(value, int):
+        return value
+    number = round(value, 4)
     if abs(number) < 0.0001:
         return 0
-    if number.is_integer() and abs(number) < 1e15:
-        return int(number)
-    return number
+    return int(number) if number.is_integer() else number

@@ -81,9 +81,14 @@ def value_of(rule, totals):
 
 
 def build_facts(ruleset, totals, as_of):
-    """One fact per indicator, and the band groups the compiled rules need."""
+    """One fact per indicator, and the band groups the compiled rules need.
+
+    Only what the engine handles goes in: a fact is keyed by its position (`i0`, `i1`...), not
+    by the code the file gave, and its value is capped at the target (anything from the target
+    up is met alike), so every number is bounded by the validated target.
+    """
     groups, facts = {}, []
-    for rule in ruleset.indicators:
+    for position, rule in enumerate(ruleset.indicators):
         bands = (rule.bands.on_track, rule.bands.at_risk)
         if as_of >= (rule.due if rule.pace == "due" else ruleset.end):
             bands = FINAL_BANDS
@@ -92,9 +97,10 @@ def build_facts(ruleset, totals, as_of):
         # a target of 3 a year expects nothing yet in January rather than "0.25".
         expected = math.floor(rule.target * expected_share(rule, ruleset.start, ruleset.end,
                                                            as_of) + 1e-9)
-        facts.append({"code": rule.code, "group": group,
-                      "value": durable_engine.plain_number(value_of(rule, totals)),
-                      "target": rule.target,
+        facts.append({"code": f"i{position}", "group": group,
+                      "value": durable_engine.plain_number(min(value_of(rule, totals),
+                                                               rule.target)),
+                      "target": durable_engine.plain_number(rule.target),
                       "expected": durable_engine.plain_number(expected)})
     return {name: bands for bands, name in groups.items()}, facts
 
@@ -106,10 +112,10 @@ def evaluate(ruleset, totals, as_of):
     left = days_left(ruleset.end, as_of)
     results = []
     for rule, fact in zip(ruleset.indicators, facts, strict=True):
-        value = int(fact["value"])
+        value = value_of(rule, totals)
         results.append(IndicatorStatus(
             code=rule.code, measure=rule.measure, value=value, target=rule.target,
-            expected=round(float(fact["expected"]), 1), status=found[rule.code],
+            expected=round(float(fact["expected"]), 1), status=found[fact["code"]],
             needed=max(0, rule.target - value),
             days_left=days_left(rule.due, as_of) if rule.pace == "due" else left,
             due=rule.due or ruleset.end))

@@ -5,16 +5,29 @@ Nothing reaches the engine unless it passes here: every error is reported with i
 accounts) comes from the caller, so a file is checked against the plan it is for.
 """
 
+import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 import yaml
 
+from vscapp.documents import MAX_TARGET, MAX_YEAR, MIN_YEAR, DocumentError, check_text
+from vscapp.documents import decode as decode_text
 from vscapp.vocabulary import ALERT_STATUSES, Role
 
 MAX_BYTES = 256 * 1024
 MAX_DEPTH = 8
-MAX_INDICATORS = 1000
+MAX_INDICATORS = 500
+MAX_YAML_EVENTS = 25_000  # values, keys, list and mapping starts and ends: 500 indicators
+# with every key set need about 22,000
+# Each distinct bands setting compiles to its own group of rules; durable-rules hangs at about
+# 500 groups in one ruleset, so a file keeps to a few dozen.
+MAX_BAND_SETTINGS = 50
+MAX_NUMBER_CHARS = 30  # a YAML number longer than this is no target, share or year
+MAX_TEXT = 1000  # decree, note
+MAX_CODE = 40  # as the database stores indicator and activity type codes
+INDICATOR_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+EVENT_CODE = re.compile(r"[a-z][a-z0-9_]*")
 MEASURES = ("count", "sum", "milestone")
 PACES = ("even", "due", "quarterly")
 SUM_FIELDS = ("participants", "quantity")
@@ -85,6 +98,19 @@ class RulesFileError(ValueError):
         super().__init__("\n".join(str(e) for e in errors))
 
 
+# One template per kind of error, filled in with parameters (translated later, issue 11).
+NO_SUCH_DATE = "not a date that exists: %(value)s"
+NUMBER_TOO_LONG = "a number of more than %(max)s characters"
+UNREADABLE_VALUE = "cannot read %(value)s as %(tag)s"
+TARGET_RANGE = "expected a whole number from 1 to %(max)s"
+TEXT_TOO_LONG = "longer than %(max)s characters"
+BAD_INDICATOR_CODE = "expected an indicator code such as S1.SD1.OD2.I1 (at most %(max)s " \
+                     "letters, digits, '.', '-' or '_')"
+BAD_EVENT_CODE = "%(value)s: expected an activity type code such as awareness_session"
+TOO_MANY_BANDS = "more than %(max)s different bands settings"
+TOO_MANY_VALUES = "more than %(max)s YAML values and brackets: the file is too large"
+
+
 class _Marked(dict):
     """A mapping that remembers where it and each of its keys stand in the file."""
 
@@ -94,10 +120,41 @@ class _Marked(dict):
 
 
 class _Loader(yaml.SafeLoader):
-    """Safe YAML that refuses duplicate keys and keeps the position of every mapping key."""
+    """Safe YAML that refuses duplicate keys and keeps the position of every mapping key.
+
+    A value its constructor cannot make (a date that does not exist, a number too long to
+    read, a tag applied to the wrong kind of node) is a located error, never a traceback.
+    """
+
+    def construct_object(self, node, deep=False):
+        if (node.tag in (INT_TAG, FLOAT_TAG) and isinstance(node, yaml.ScalarNode)
+                and len(node.value) > MAX_NUMBER_CHARS):
+            raise _UnreadableValue(None, None, NUMBER_TOO_LONG % {"max": MAX_NUMBER_CHARS},
+                                   node.start_mark)
+        try:
+            return super().construct_object(node, deep=deep)
+        except (ValueError, TypeError, KeyError, IndexError, AttributeError,
+                OverflowError) as exc:
+            if isinstance(exc, yaml.YAMLError):
+                raise
+            value = _short(node.value) if isinstance(node, yaml.ScalarNode) else "this"
+            message = (NO_SUCH_DATE % {"value": value} if node.tag == TIMESTAMP_TAG else
+                       UNREADABLE_VALUE % {"value": value, "tag": _short(node.tag)})
+            raise _UnreadableValue(None, None, message, node.start_mark) from None
+
+
+class _UnreadableValue(yaml.constructor.ConstructorError):
+    """Well-formed YAML whose value cannot be made (reported without "YAML syntax")."""
+
+
+INT_TAG, FLOAT_TAG = "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"
+TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
 
 
 def _construct_mapping(loader, node):
+    if not isinstance(node, yaml.MappingNode):
+        raise yaml.constructor.ConstructorError(None, None, "expected a mapping",
+                                                node.start_mark)
     mapping = _Marked()
     mapping.mark, mapping.key_marks, mapping.value_marks = node.start_mark, {}, {}
     for key_node, value_node in node.value:
@@ -120,12 +177,18 @@ _Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
 
 def load_yaml(text):
     """The document as Python values with marks; raise RulesFileError on unsafe or bad YAML."""
-    if len(text.encode("utf-8")) > MAX_BYTES:
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
         raise RulesFileError([RuleError(None, None, "", f"the file is larger than "
                                         f"{MAX_BYTES // 1024} KiB")])
     try:
+        check_text(text)
+    except DocumentError as exc:
+        raise RulesFileError([RuleError(exc.line, exc.column, "", exc.message)]) from None
+    try:
         depth = 0
-        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        for count, event in enumerate(yaml.parse(text, Loader=yaml.SafeLoader)):
+            if count > MAX_YAML_EVENTS:  # PyYAML reads some 25,000 a second: keep it short
+                raise _at(event.start_mark, "", TOO_MANY_VALUES % {"max": f"{MAX_YAML_EVENTS:,}"})
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
                 raise _at(event.start_mark, "", "anchors and aliases (& and *) are not allowed")
             if isinstance(event, yaml.CollectionStartEvent):
@@ -138,7 +201,19 @@ def load_yaml(text):
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         message = exc.problem or exc.context or "invalid YAML"
-        raise _at(mark, "", f"YAML syntax: {message}") from None
+        if not isinstance(exc, _UnreadableValue):
+            message = f"YAML syntax: {message}"
+        raise _at(mark, "", message) from None
+    except yaml.YAMLError as exc:  # not located by PyYAML itself (check_text refuses most)
+        raise RulesFileError([RuleError(None, None, "", f"YAML: {exc}")]) from None
+
+
+def decode(raw):
+    """The text of an uploaded rules file (bytes); RulesFileError where it is not UTF-8."""
+    try:
+        return decode_text(raw)
+    except DocumentError as exc:
+        raise RulesFileError([RuleError(exc.line, exc.column, "", exc.message)]) from None
 
 
 def _at(mark, path, message):
@@ -190,6 +265,8 @@ class _Checker:
         decree = doc.get("decree")
         if "decree" in doc and (not isinstance(decree, str) or not decree.strip()):
             self.error(doc, "decree", "decree", "expected the decree's reference as text")
+        elif "decree" in doc and len(decree) > MAX_TEXT:
+            self.error(doc, "decree", "decree", TEXT_TOO_LONG % {"max": MAX_TEXT})
         start, end = self.period(doc, year)
         bands = self.bands(doc, "bands", "bands", Bands(**DEFAULT_BANDS))
         alerts = self.alerts(doc, "alerts", "alerts", ())
@@ -202,7 +279,7 @@ class _Checker:
         year = doc.get("year")
         if "year" not in doc:
             return None
-        if not _is_int(year) or not 2000 <= year <= 2100:
+        if not _is_int(year) or not MIN_YEAR <= year <= MAX_YEAR:
             self.error(doc, "year", "year", "expected a year such as 2023")
             return None
         expected = self.vocabulary.year
@@ -220,13 +297,13 @@ class _Checker:
         self.keys(period, {"start", "end"}, ("start", "end"), "period")
         start, end = period.get("start"), period.get("end")
         for key, value in (("start", start), ("end", end)):
-            if key in period and not isinstance(value, date):
+            if key in period and not _is_date(value):
                 self.error(period, key, f"period.{key}", "expected a date as YYYY-MM-DD")
             elif key in period and year and value.year != year:
                 self.error(period, key, f"period.{key}", f"{value} is outside {year}")
-        if isinstance(start, date) and isinstance(end, date) and start >= end:
+        if _is_date(start) and _is_date(end) and start >= end:
             self.error(period, "end", "period.end", "the period must end after it starts")
-        if isinstance(start, date) and isinstance(end, date):
+        if _is_date(start) and _is_date(end):
             return start, end
         return None, None
 
@@ -241,11 +318,13 @@ class _Checker:
         values = {}
         for name in ("on_track", "at_risk"):
             value = bands.get(name)
-            if name in bands and (not _is_number(value) or not 0 < value <= 1):
+            # Shares go to the engine rounded to 4 decimals: check what it would get.
+            share = round(float(value), 4) if _is_number(value) else None
+            if name in bands and (share is None or not 0 < share <= 1):
                 self.error(bands, name, f"{path}.{name}",
                            "expected a share of the expected pace, above 0 and at most 1")
             elif name in bands:
-                values[name] = round(float(value), 4)
+                values[name] = share
         if len(values) == 2 and values["at_risk"] >= values["on_track"]:
             self.error(bands, "at_risk", f"{path}.at_risk",
                        "bands out of order: at_risk must be below on_track")
@@ -281,9 +360,9 @@ class _Checker:
         if isinstance(recipient, str) and "@" in recipient:
             accounts = self.vocabulary.accounts
             if accounts and recipient.lower() not in accounts:
-                self.error(alerts, status, path, f"no active account {recipient}")
+                self.error(alerts, status, path, f"no active account {_cut(recipient)}")
             return
-        self.error(alerts, status, path, f"{recipient!r}: expected a role "
+        self.error(alerts, status, path, f"{_short(recipient)}: expected a role "
                                          f"({', '.join(ROLES)}) or an account's e-mail address")
 
     def indicators(self, doc, year, start, end, bands, alerts):
@@ -299,8 +378,11 @@ class _Checker:
         known = self.vocabulary.indicators
         rules = []
         for code, spec in indicators.items():
-            path = f"indicators.{code}"
-            if known and code not in known:
+            path = f"indicators.{_cut(code)}"
+            if len(code) > MAX_CODE or not INDICATOR_CODE.fullmatch(code):
+                self.error(indicators, code, path, BAD_INDICATOR_CODE % {"max": MAX_CODE},
+                           at_key=True)
+            elif known and code not in known:
                 self.error(indicators, code, path, f"no indicator {code} in the plan of {year}")
             if not isinstance(spec, dict):
                 self.error(indicators, code, path, "expected measure:, events:, target:, pace:")
@@ -309,6 +391,9 @@ class _Checker:
                 bands, alerts)
             if rule:
                 rules.append(rule)
+        if len({rule.bands for rule in rules}) > MAX_BAND_SETTINGS:
+            self.error(doc, "indicators", "indicators", TOO_MANY_BANDS % {
+                "max": MAX_BAND_SETTINGS})
         return rules
 
 
@@ -334,6 +419,11 @@ class _IndicatorChecker:
         pace, due, quarters = self.pace(measure)
         own_bands = self.checker.bands(spec, "bands", _join(self.path, "bands"), bands)
         own_alerts = self.checker.alerts(spec, "alerts", _join(self.path, "alerts"), alerts)
+        note = spec.get("note")
+        if "note" in spec and not isinstance(note, str):
+            self.error("note", "expected a note as text")
+        elif "note" in spec and len(note) > MAX_TEXT:
+            self.error("note", TEXT_TOO_LONG % {"max": MAX_TEXT})
         if None in (measure, events, target, pace):
             return None
         return IndicatorRule(self.code, measure, events, target, pace, field_name, due, quarters,
@@ -351,7 +441,9 @@ class _IndicatorChecker:
             return None
         known = self.checker.vocabulary.event_types
         for event in events:
-            if known and event not in known:
+            if len(event) > MAX_CODE or not EVENT_CODE.fullmatch(event):
+                self.error("events", BAD_EVENT_CODE % {"value": _short(event)})
+            elif known and event not in known:
                 self.error("events", f"no activity type {event!r}")
         if len(set(events)) != len(events):
             self.error("events", "an activity type appears twice")
@@ -371,6 +463,9 @@ class _IndicatorChecker:
             return None
         if not _is_int(target) or target < 1:
             self.error("target", "expected a whole number of at least 1")
+            return None
+        if target > MAX_TARGET:
+            self.error("target", TARGET_RANGE % {"max": f"{MAX_TARGET:,}"})
             return None
         if self.plan_kind == "yes_no":
             self.error("measure", "the plan asks yes or no for this indicator: use milestone")
@@ -406,7 +501,7 @@ class _IndicatorChecker:
                 self.error("due", "only pace: due takes a due date")
             return None
         due = spec.get("due", self.end)
-        if not isinstance(due, date):
+        if not _is_date(due):
             self.error("due", "expected a date as YYYY-MM-DD")
             return None
         if self.start and self.end and not self.start <= due <= self.end:
@@ -421,14 +516,15 @@ class _IndicatorChecker:
             return None
         quarters = spec.get("quarters")
         if not isinstance(quarters, list) or len(quarters) != 4 or not all(
-                _is_number(q) and 0 <= q <= 1 for q in quarters):
+                _is_number(q) and 0 <= round(float(q), 4) <= 1 for q in quarters):
             self.error("quarters" if "quarters" in spec else None,
                        "expected quarters: four shares from 0 to 1, as [0.25, 0.5, 0.75, 1]")
             return None
+        quarters = [round(float(q), 4) for q in quarters]
         if any(b < a for a, b in zip(quarters, quarters[1:], strict=False)) or quarters[-1] != 1:
             self.error("quarters", "the shares must grow quarter by quarter and end at 1")
             return None
-        return tuple(round(float(q), 4) for q in quarters)
+        return tuple(quarters)
 
 
 def _is_int(value):
@@ -436,7 +532,24 @@ def _is_int(value):
 
 
 def _is_number(value):
-    return isinstance(value, int | float) and not isinstance(value, bool)
+    """A finite int or float of a sane size (no bool, no NaN or infinity, no huge int)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    return abs(value) <= MAX_TARGET if isinstance(value, int) else abs(value) < float("inf")
+
+
+def _is_date(value):
+    """A calendar date; a timestamp (a datetime, which is also a date) is not one."""
+    return isinstance(value, date) and not isinstance(value, datetime)
+
+
+def _cut(text, limit=60):
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _short(value):
+    """A value for a message: its repr, cut short."""
+    return _cut(repr(value))
 
 
 def _join(path, key):

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from vscapp.extensions import db
-from vscapp.plans.parser import PlanFormatError, parse_plan
+from vscapp.plans.parser import PlanFormatError, decode, parse_plan
 from vscapp.plans.services import export_plan, import_plan, plan_for_year
 from vscapp.vocabulary import CONTENT_LANGUAGES
 
@@ -22,9 +22,7 @@ def plan_cli():
 def import_command(path):
     """Import or update the plan in PATH (markdown, Dutch or French); all or nothing."""
     try:
-        parsed = parse_plan(path.read_text(encoding="utf-8-sig"))
-    except UnicodeDecodeError as exc:
-        raise click.ClickException(f"{path}: not UTF-8 text ({exc.reason})") from None
+        parsed = parse_plan(decode(path.read_bytes()))
     except PlanFormatError as exc:
         for line, message in exc.errors:
             click.echo(f"{path}:{line}: {message}", err=True)

@@ -3,15 +3,32 @@
 The conversion is messy: heading levels and bold markup vary, `$\\geq$` stands for `>=`, tables
 are tab-separated with rows that continue the objective above, stray numbers stand alone.
 `parse_plan(text)` returns a ParsedPlan or raises PlanFormatError listing every line it could not
-understand and what it expected there.
+understand and what it expected there. No input makes it raise anything else: control
+characters, numbers and texts beyond what the plan's tables store, and dates that do not exist
+are errors on their line; every pattern runs in linear time on a line of any length.
 """
 
 import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from vscapp.documents import MAX_TARGET, MAX_YEAR, MIN_YEAR, DocumentError, check_text
+from vscapp.documents import decode as decode_text
 from vscapp.plans.models import IndicatorKind
 from vscapp.vocabulary import CONTENT_LANGUAGES
+
+MAX_BYTES = 512 * 1024
+MAX_NUMBER = 999  # of a sector, objective: codes such as S999.SD999.OD999.I1 stay short
+MAX_NAME = 120  # a municipality's or a pole's name, as the database stores it
+
+# One template per kind of error, filled in with parameters (translated later, issue 11).
+TOO_LARGE = "the document is larger than %(max)s KiB"
+AT_COLUMN = "column %(column)s: %(message)s"
+NUMBER_RANGE = "%(what)s %(value)s: expected a number from 1 to %(max)s"
+YEAR_RANGE = "the year %(year)s is outside %(min)s to %(max)s"
+NO_SUCH_DATE = "the date %(date)s does not exist"
+NAME_TOO_LONG = "%(what)s longer than %(max)s characters"
+TARGET_TOO_LARGE = "indicator %(text)s: a target of at least %(target)s is more than %(max)s"
 
 
 class PlanFormatError(ValueError):
@@ -94,11 +111,11 @@ VOCABULARY = {
         "decree": r"^KB\s+van\b",
         "sector": r"^Activiteitssector\s+(\d+)\s*:?\s*(.*)$",
         "general": r"^Algemene doelstelling\s+(\d+)\s*-\s*Activiteitssector\s+(\d+)\s*:?\s*(.*)$",
-        "strategic": r"^(?:\d+\s*\.?\s*)?Strategische doelstelling\s+(\d+)\s*-\s*Domein\s*:?"
+        "strategic": r"^(?:\d+\s*(?:\.\s*)?)?Strategische doelstelling\s+(\d+)\s*-\s*Domein\s*:?"
         r"\s*(.*)$",
         "header": r"^Operationele doelstellingen?\b",
         "yes_no": r"Ja\s*/\s*Nee",
-        "at_least": r"(?:>\s*/?\s*=|=\s*>|≥)\s*(?:tot\s+)?(\d+)\s*(?:/|per)\s*jaar",
+        "at_least": r"(?:>\s*(?:/\s*)?=|=\s*>|≥)\s*(?:tot\s+)?(\d+)\s*(?:/|per)\s*jaar",
         "names": "'Activiteitssector', 'Algemene doelstelling', 'Strategische doelstelling', "
         "'POLE', or a table of 'Operationele doelstellingen'",
         "target": "'Ja/Nee' or '>/=tot N/jaar'",
@@ -110,11 +127,11 @@ VOCABULARY = {
         "sector": r"^Secteur\s+d['’]\s*activit[ée]s?\s+(\d+)\s*:?\s*(.*)$",
         "general": r"^Objectif\s+g[ée]n[ée]ral\s+(\d+)\s*-\s*Secteur\s+d['’]\s*activit[ée]s?\s+"
         r"(\d+)\s*:?\s*(.*)$",
-        "strategic": r"^(?:\d+\s*\.?\s*)?Objectif\s+strat[ée]gique\s+(\d+)\s*-\s*Domaine\s*:?"
+        "strategic": r"^(?:\d+\s*(?:\.\s*)?)?Objectif\s+strat[ée]gique\s+(\d+)\s*-\s*Domaine\s*:?"
         r"\s*(.*)$",
         "header": r"^Objectifs?\s+op[ée]rationnels?\b",
         "yes_no": r"Oui\s*/\s*Non",
-        "at_least": r"(?:>\s*/?\s*=|=\s*>|≥)\s*(?:[àa]\s+)?(\d+)\s*(?:/|par)\s*an(?:née)?",
+        "at_least": r"(?:>\s*(?:/\s*)?=|=\s*>|≥)\s*(?:[àa]\s+)?(\d+)\s*(?:/|par)\s*an(?:née)?",
         "names": "'Secteur d'activité', 'Objectif général', 'Objectif stratégique', "
         "'POLE', or a table of 'Objectifs opérationnels'",
         "target": "'Oui/Non' or '>/= à N/an'",
@@ -130,8 +147,8 @@ BULLET = re.compile(r"^[-•–*]\s*")
 def clean(line):
     """One line without its markdown: headings, bold, HTML tags, links, TeX symbols."""
     line = line.replace("$\\geq$", "≥").replace("\\geq", "≥").replace("&gt;", ">")
-    line = re.sub(r"</?[a-zA-Z][^>]*>", "", line)
-    line = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", line)
+    line = re.sub(r"</?[a-zA-Z][^<>]*>", "", line)
+    line = re.sub(r"\[([^\[\]]*)\]\([^()]*\)", r"\1", line)
     line = re.sub(r"^\s*#+\s*", "", line)
     line = line.replace("**", "").replace("__", "")
     return line.strip().strip("*_").strip()
@@ -162,8 +179,24 @@ def paragraphs(lines):
         yield block
 
 
+def decode(raw):
+    """The text of a plan document read as bytes; PlanFormatError where it is not UTF-8."""
+    try:
+        return decode_text(raw)
+    except DocumentError as exc:
+        raise PlanFormatError([(exc.line, AT_COLUMN % {"column": exc.column,
+                                                       "message": exc.message})]) from None
+
+
 def parse_plan(text):
     """Parse a plan document; raise PlanFormatError naming every line it cannot read."""
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
+        raise PlanFormatError([(1, TOO_LARGE % {"max": MAX_BYTES // 1024})])
+    try:
+        check_text(text)
+    except DocumentError as exc:
+        raise PlanFormatError([(exc.line, AT_COLUMN % {"column": exc.column,
+                                                       "message": exc.message})]) from None
     lines = text.splitlines()
     return _Parser(detect_language(lines)).parse(lines)
 
@@ -180,6 +213,7 @@ class _Parser:
         self.sector = self.general = self.strategic = None
         self.awaiting = None  # the object whose text the next paragraph gives
         self.in_table = False
+        self.year_refused = False
 
     def parse(self, lines):
         for block in paragraphs(lines):
@@ -191,6 +225,15 @@ class _Parser:
 
     def error(self, line, message):
         self.errors.append((line, message))
+
+    def number(self, line, digits, what, maximum=MAX_NUMBER):
+        """The number in `digits` if it is 1 to `maximum`; else an error, and None."""
+        value = int(digits) if len(digits.lstrip("0")) <= len(str(maximum)) else None
+        if value is None or not 1 <= value <= maximum:
+            self.error(line, NUMBER_RANGE % {"what": what, "value": _cut(digits, 20),
+                                             "max": maximum})
+            return None
+        return value
 
     def paragraph(self, block):
         first_number, first_raw = block[0]
@@ -208,7 +251,7 @@ class _Parser:
             self.give_text(self.awaiting, text)
             return
         if self.sector is None or STRAY_NUMBER.match(text):
-            return self.preamble(text)
+            return self.preamble(first_number, text)
         self.error(first_number, f"unexpected text {_quote(text)}: expected {self.words['names']}")
 
     def heading(self, line, first, rest):
@@ -223,23 +266,39 @@ class _Parser:
             return True
         return False
 
-    def preamble(self, text):
+    def preamble(self, line, text):
         """Title, municipality and decree; anything else before the first sector is ignored."""
-        if (match := self.words["title"].search(text)) and self.plan.year is None:
-            self.plan.year = int(match.group(1))
+        title = self.words["title"].search(text)
+        if title and self.plan.year is None and not self.year_refused:
+            year = int(title.group(1))
+            if MIN_YEAR <= year <= MAX_YEAR:
+                self.plan.year = year
+            else:
+                self.year_refused = True
+                self.error(line, YEAR_RANGE % {"year": title.group(1), "min": MIN_YEAR,
+                                               "max": MAX_YEAR})
         if (match := self.words["municipality"].search(text)) and self.plan.municipality is None:
-            self.plan.municipality = re.sub(r"-\s+", "-", match.group(1)).strip()
+            municipality = re.sub(r"-\s+", "-", match.group(1)).strip()
+            if len(municipality) > MAX_NAME:
+                self.error(line, NAME_TOO_LONG % {"what": "the municipality's name",
+                                                  "max": MAX_NAME})
+            else:
+                self.plan.municipality = municipality
         if self.words["decree"].match(text) and self.plan.decree is None:
             self.plan.decree = text
-            self.plan.decree_date = self.find_date(text)
+            self.plan.decree_date = self.find_date(line, text)
 
-    def find_date(self, text):
+    def find_date(self, line, text):
         months = "|".join(MONTHS[self.language])
         match = re.search(rf"(\d{{1,2}})(?:er|e)?\s+({months})\s+(\d{{4}})", text, re.IGNORECASE)
         if not match:
             return None
         month = MONTHS[self.language].index(match.group(2).lower()) + 1
-        return date(int(match.group(3)), month, int(match.group(1)))
+        try:
+            return date(int(match.group(3)), month, int(match.group(1)))
+        except ValueError:
+            self.error(line, NO_SUCH_DATE % {"date": match.group(0)})
+            return None
 
     def give_text(self, target, text):
         if isinstance(target, ParsedSector):
@@ -258,7 +317,9 @@ class _Parser:
             self.awaiting = obj
 
     def open_sector(self, line, match, rest):
-        number = int(match.group(1))
+        number = self.number(line, match.group(1), "activity sector")
+        if number is None:
+            return
         if any(s.number == number for s in self.plan.sectors):
             self.error(line, f"activity sector {number} appears twice")
         self.sector = ParsedSector(line, number)
@@ -267,7 +328,10 @@ class _Parser:
         self.labelled(self.sector, match.group(2), rest)
 
     def open_general(self, line, match, rest):
-        number, sector_number = int(match.group(1)), int(match.group(2))
+        number = self.number(line, match.group(1), "general objective")
+        sector_number = self.number(line, match.group(2), "activity sector")
+        if number is None or sector_number is None:
+            return
         if self.sector is None or self.sector.number != sector_number:
             where = f"sector {self.sector.number}" if self.sector else "no sector heading"
             self.error(line, f"general objective names sector {sector_number} but follows {where}")
@@ -281,7 +345,9 @@ class _Parser:
         if self.general is None:
             self.error(line, "strategic objective before any general objective heading")
             return
-        number = int(match.group(1))
+        number = self.number(line, match.group(1), "strategic objective")
+        if number is None:
+            return
         siblings = [s for g in self.sector.generals for s in g.strategics]
         if any(s.number == number for s in siblings):
             self.error(line, f"strategic objective {number} appears twice in sector "
@@ -292,7 +358,9 @@ class _Parser:
 
     def open_pole(self, line, name):
         if self.strategic is None:
-            self.error(line, f"POLE {name} before any strategic objective heading")
+            self.error(line, f"POLE {_quote(name)} before any strategic objective heading")
+        elif len(name.strip()) > MAX_NAME:
+            self.error(line, NAME_TOO_LONG % {"what": "the pole's name", "max": MAX_NAME})
         else:
             self.strategic.pole = name.strip()
 
@@ -330,9 +398,12 @@ class _Parser:
         match = NUMBERED.match(cell)
         objectives = self.strategic.objectives
         if match:
-            number, text = int(match.group(1)), match.group(2).strip()
+            text = match.group(2).strip()
             if not text and not has_more:
                 return False  # an empty numbered row, as in sector 2 before it is filled in
+            number = self.number(line, match.group(1), "operational objective")
+            if number is None:
+                return False
             if any(o.number == number for o in objectives):
                 self.error(line, f"operational objective {number} appears twice in strategic "
                                  f"objective {self.strategic.number}")
@@ -354,15 +425,25 @@ class _Parser:
             objective.results[-1].indicators.append(parsed)
 
     def indicator(self, line, text):
-        yes_no = re.search(rf"[:\s]*{self.words['yes_no'].pattern}\s*\.?\s*$", text, re.I)
+        # The look-behind starts [:\s]* only at the start of a run of separators, and
+        # \s*(?:\.\s*)?$ cannot split a run of spaces two ways: no quadratic backtracking.
+        yes_no = re.search(rf"(?<![:\s])[:\s]*{self.words['yes_no'].pattern}\s*(?:\.\s*)?$",
+                           text, re.I)
         if yes_no:
             return ParsedIndicator(line, text[: yes_no.start()].strip(), IndicatorKind.YES_NO, None)
-        at_least = re.search(rf"[:\s]*{self.words['at_least'].pattern}\s*\.?\s*$", text, re.I)
+        at_least = re.search(
+            rf"(?<![:\s])[:\s]*{self.words['at_least'].pattern}\s*(?:\.\s*)?$", text, re.I)
         if at_least:
-            target = int(at_least.group(1))
-            if target < 1:
+            digits = at_least.group(1)
+            target = int(digits) if len(digits.lstrip("0")) <= len(str(MAX_TARGET)) else None
+            if target is not None and target < 1:
                 self.error(line, f"indicator {_quote(text)}: a target of at least {target} "
                                  "asks for nothing; expected 1 or more")
+                return None
+            if target is None or target > MAX_TARGET:
+                self.error(line, TARGET_TOO_LARGE % {"text": _quote(text),
+                                                     "target": _cut(digits, 20),
+                                                     "max": f"{MAX_TARGET:,}"})
                 return None
             return ParsedIndicator(line, text[: at_least.start()].strip(), IndicatorKind.AT_LEAST,
                                    target)
@@ -384,5 +465,9 @@ class _Parser:
                         self.error(strategic.line, "strategic objective without its domain text")
 
 
+def _cut(text, limit):
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _quote(text, limit=60):
-    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
+    return repr(_cut(text, limit))

@@ -7,7 +7,7 @@ import click
 from flask_babel import force_locale
 
 from vscapp.clock import today
-from vscapp.engine.rulesfile import RulesFileError
+from vscapp.engine.rulesfile import RulesFileError, decode
 from vscapp.extensions import db
 from vscapp.privacy import personal_data_in
 from vscapp.targets import services
@@ -22,20 +22,24 @@ def rules_cli():
     """Each year's targets: rules files under rules/, validated, versioned and activated."""
 
 
+def _fail(path, exc):
+    for error in exc.errors:
+        click.echo(f"{path}: {error}", err=True)
+    raise click.ClickException(f"{len(exc.errors)} error(s)") from None
+
+
 def _read(path):
     try:
-        return path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise click.ClickException(f"{path}: not UTF-8 text ({exc.reason})") from None
+        return decode(path.read_bytes())
+    except RulesFileError as exc:
+        _fail(path, exc)
 
 
 def _check_or_fail(path, text):
     try:
         return services.check(text)
     except RulesFileError as exc:
-        for error in exc.errors:
-            click.echo(f"{path}: {error}", err=True)
-        raise click.ClickException(f"{len(exc.errors)} error(s)") from None
+        _fail(path, exc)
 
 
 @rules_cli.command("draft")

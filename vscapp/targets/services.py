@@ -14,6 +14,7 @@ from vscapp import data_version, months
 from vscapp.audit import services as audit
 from vscapp.audit.services import actor_label
 from vscapp.clock import today
+from vscapp.documents import MAX_YEAR, MIN_YEAR
 from vscapp.engine.evaluate import evaluate
 from vscapp.engine.rulesfile import (
     RuleError,
@@ -58,7 +59,8 @@ def check(text, year=None):
     if year is None:
         document = load_yaml(text)
         year = document.get("year") if isinstance(document, dict) else None
-        if not isinstance(year, int) or isinstance(year, bool):
+        if not isinstance(year, int) or isinstance(year, bool) or not (
+                MIN_YEAR <= year <= MAX_YEAR):
             return parse_rules(text)  # reports the missing or bad year, and all else it can
     return parse_rules(text, vocabulary(year))
 
