@@ -3,7 +3,8 @@
 from sqlalchemy import func, select
 
 from vscapp.audit.models import AuditEntry
-from vscapp.events.models import Event
+from vscapp.events import importer
+from vscapp.events.models import DailyTotal, Event
 from vscapp.extensions import db
 
 
@@ -86,3 +87,55 @@ def test_an_unknown_account_is_refused(runner, tmp_path):
     result = runner.invoke(args=["events", "import", str(path), "--as", "nobody@x.test"])
     assert result.exit_code == 1
     assert "no active account nobody@x.test" in result.output
+
+
+def test_a_register_is_recorded_in_batches_with_its_totals(runner, tmp_path, make_user,
+                                                           monkeypatch):
+    monkeypatch.setattr(importer, "BATCH", 2)  # five rows: three batches
+    rows = "".join(f"2023-03-0{day},individual_consultation,{day},,\n" for day in range(1, 6))
+    result = run_import(runner, tmp_path, "\ufeffdate,type,quantity,participants,note\n" + rows,
+                        make_user("officer"))
+    assert result.exit_code == 0, result.output
+    assert "Imported 5 activities" in result.output
+    assert db.session.scalars(select(Event.quantity).order_by(Event.occurred_on)).all() == [
+        1, 2, 3, 4, 5]
+    assert db.session.scalar(select(func.sum(DailyTotal.quantity))) == 15
+    assert db.session.scalar(select(func.count(AuditEntry.id)).where(
+        AuditEntry.action == "event.create")) == 5
+
+
+def test_a_register_above_the_row_limit_is_refused_whole(runner, tmp_path, make_user,
+                                                         monkeypatch):
+    monkeypatch.setattr(importer, "MAX_ROWS", 3)
+    rows = "".join(f"2023-03-0{day},project\n" for day in range(1, 5))
+    officer = make_user("officer")
+    result = run_import(runner, tmp_path, "date,type\n" + rows, officer)
+    assert result.exit_code == 1
+    assert "row 5, column -: more than 3 rows: split the file and import each part" in (
+        result.output)
+    assert count() == 0
+    three = run_import(runner, tmp_path, "date,type\n" + rows.rsplit("2023-03-04", 1)[0],
+                       officer)
+    assert three.exit_code == 0, three.output
+    assert count() == 3
+
+
+def test_a_long_list_of_errors_is_cut_and_counted(runner, tmp_path, make_user, monkeypatch):
+    monkeypatch.setattr(importer, "MAX_LISTED", 4)
+    rows = "".join(f"2023-13-{day:02},project\n" for day in range(1, 11))
+    result = run_import(runner, tmp_path, "date,type\n" + rows, make_user("officer"))
+    assert result.exit_code == 1
+    assert result.output.count("column date: Not a valid date value.") == 4
+    assert "... and 6 more" in result.output
+    assert "10 error(s); nothing was imported" in result.output
+    assert count() == 0
+
+
+def test_a_file_that_is_not_utf8_is_refused(runner, tmp_path, make_user):
+    path = tmp_path / "latin1.csv"
+    path.write_bytes("date,type,note\n2023-01-10,project,café\n".encode("latin-1"))
+    result = runner.invoke(args=["events", "import", str(path), "--as",
+                                 make_user("officer").email])
+    assert result.exit_code == 1
+    assert "not UTF-8 text" in result.output
+    assert count() == 0

@@ -27,15 +27,19 @@ def gunicorn(database_url, rules_2023, make_user):
          "--bind", f"127.0.0.1:{port}", "vscapp:create_app()"],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
+    deadline = time.monotonic() + 60  # a busy machine starts it slowly
+    while True:
         try:
-            urllib.request.urlopen(f"{base}/login", timeout=1)  # noqa: S310 (our own server)
+            urllib.request.urlopen(f"{base}/login", timeout=5)  # noqa: S310 (our own server)
             break
         except OSError:
-            time.sleep(0.1)
+            if server.poll() is not None or time.monotonic() > deadline:
+                server.kill()
+                pytest.fail("gunicorn did not start: " + server.communicate()[1].decode())
+            time.sleep(0.2)
     yield base, officer
     server.terminate()
-    _, errors = server.communicate(timeout=10)
+    _, errors = server.communicate(timeout=60)  # graceful stop: up to 30 s
     assert b"Traceback" not in errors, errors.decode()
 
 

@@ -26,16 +26,18 @@ def import_command(path, email):
         raise click.ClickException(f"no active account {email}")
     try:
         with force_locale(user.language):  # the report of bad rows reads in their language
-            events = import_events(path.read_text(encoding="utf-8-sig"), user)
+            recorded = import_events(path, user)
     except UnicodeDecodeError as exc:
         raise click.ClickException(f"{path}: not UTF-8 text ({exc.reason})") from None
     except ImportRejected as exc:
         db.session.rollback()
         for error in exc.errors:
             click.echo(f"{path}: {error}", err=True)
-        raise click.ClickException(f"{len(exc.errors)} error(s); nothing was imported") from None
+        if exc.count > len(exc.errors):
+            click.echo(f"{path}: ... and {exc.count - len(exc.errors)} more", err=True)
+        raise click.ClickException(f"{exc.count} error(s); nothing was imported") from None
     db.session.commit()
-    click.echo(f"Imported {len(events)} activities from {path.name}.")
+    click.echo(f"Imported {recorded} activities from {path.name}.")
 
 
 @click.group("totals")
