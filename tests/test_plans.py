@@ -384,3 +384,12 @@ def test_the_mismatch_reads_in_the_readers_language(app, plan_2023):
     assert "S1.SD1.OD2.I1 : l'objectif est « au moins 10 » dans le plan" in french[1]
     assert dutch[0].startswith("Het document is in het Frans")
     assert "S1.SD1.OD2.I1: het streefcijfer is minstens 10 in het plan" in dutch[1]
+
+
+def test_readme_start_command_imports_the_plan_in_both_languages():
+    from helpers import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = next(line for line in readme.splitlines() if line.startswith("export VSC_ENV="))
+    assert start.index("vsc plan import plans/molenbeek-2023-nl.md") < start.index(
+        "vsc plan import plans/molenbeek-2023-fr.md") < start.index("vsc rules activate")
