@@ -289,6 +289,20 @@ CHILD_KEYS = {
 }
 
 
+def missing_languages(plan):
+    """[(language, number of texts, whether none is in it)] of the languages some of the plan's
+    live texts lack (they exist in the other language only): what the plan page tells the
+    coordinator to import."""
+    rows = [r for r in (*plan.nodes, *plan.indicators) if r.retired_at is None]
+    missing = []
+    for lang in CONTENT_LANGUAGES:
+        count = sum(1 for r in rows if not getattr(r, f"text_{lang}") and any(
+            getattr(r, f"text_{other}") for other in CONTENT_LANGUAGES if other != lang))
+        if count:
+            missing.append((lang, count, not any(getattr(r, f"text_{lang}") for r in rows)))
+    return missing
+
+
 def latest_plan():
     return db.session.scalar(select(Plan).order_by(Plan.year.desc()).limit(1))
 
