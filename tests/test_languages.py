@@ -110,3 +110,44 @@ def test_a_text_in_the_other_language_is_still_the_text(app, plan_2023):
     assert type(text_in(indicator, "text", "nl")) is str
     with app.test_request_context(), force_locale("fr"):
         assert text.__html__().endswith('<small class="untranslated-hint">(pas traduit)</small>')
+
+
+def dutch_texts(plan):
+    texts = {plan.decree_nl, plan.municipality_nl}
+    texts |= {row.text_nl for row in (*plan.nodes, *plan.indicators) if row.text_nl}
+    return texts
+
+
+def report_texts(client):
+    """The French report's text: PDF, XLSX and CSV, as a reader of each file gets it."""
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+
+    files = {fmt: client.get(f"/report/2023/export.{fmt}?as_of=2023-12-31&lang=fr")
+             for fmt in ("pdf", "xlsx", "csv")}
+    assert all(r.status_code == 200 for r in files.values())
+    pdf = PdfReader(io.BytesIO(files["pdf"].data))
+    # Words wrapped over lines in the table come back with line breaks: join them.
+    pdf_text = " ".join(" ".join(page.extract_text().split()) for page in pdf.pages)
+    book = load_workbook(io.BytesIO(files["xlsx"].data))
+    xlsx_text = " ".join(str(cell.value) for sheet in book.worksheets
+                         for row in sheet.iter_rows() for cell in row if cell.value is not None)
+    rows = csv.reader(io.StringIO(files["csv"].data.decode("utf-8-sig")), delimiter=";")
+    csv_text = " ".join(cell for row in rows for cell in row)
+    return {"pdf": pdf_text, "xlsx": xlsx_text, "csv": csv_text}
+
+
+def test_a_french_report_is_french_throughout(client, make_user, demo_2023, plan_2023_fr):
+    login(client, make_user("coordinator", language="fr"))
+    texts = report_texts(client)
+    dutch = dutch_texts(plan_2023_fr)
+    for fmt, text in texts.items():
+        found = [t for t in dutch if " ".join(t.split()) in text]
+        assert found == [], (fmt, found)
+        assert "Molenbeek-Saint-Jean" in text and "Sint-Jans" not in text, fmt
+        assert "Nombre de consultations individuelles" in " ".join(text.split()), fmt
+        for word in ("behaald", "buiten doel", "minstens", "per jaar", "Indicator ", "Doel"):
+            assert word not in text, (fmt, word)
