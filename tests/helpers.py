@@ -18,6 +18,7 @@ from vscapp.extensions import db
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
 PLAN_2023_NL = ROOT / "plans" / "molenbeek-2023-nl.md"
+PLAN_2023_FR = ROOT / "plans" / "molenbeek-2023-fr.md"
 RULES_2023 = ROOT / "rules" / "2023.yaml"
 PASSWORD = "correct horse battery"
 

@@ -4,6 +4,7 @@ errors that name their line, and the JSON export."""
 import json
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from helpers import DATA, PLAN_2023_NL
@@ -290,3 +291,105 @@ def test_plan_page_shows_the_tree(client, as_role, plan_2023):
     assert html.count("No operational objective yet") == 4
     assert db.session.scalar(select(func.count(PlanNode.id)).where(
         PlanNode.kind == NodeKind.STRATEGIC)) == 8
+
+
+# Issue 11: the shipped French plan, merged with the Dutch one.
+def texts_by_code():
+    rows = [*db.session.scalars(select(PlanNode)), *db.session.scalars(select(Indicator))]
+    return {row.code: (row.text_nl, row.text_fr) for row in rows if row.retired_at is None}
+
+
+def test_shipped_french_plan_gives_every_text_of_the_dutch_one_in_french(plan_2023_fr):
+    import helpers
+
+    texts = texts_by_code()
+    assert len(texts) == 46
+    assert all(bool(nl) == bool(fr) for nl, fr in texts.values()), texts
+    assert texts["S1.SD1.OD2.I1"] == ("Aantal individuele raadplegingen",
+                                      "Nombre de consultations individuelles")
+    assert texts["S2.SD4"][1] == "Contribuer au suivi des « returnees »"
+    assert (plan_2023_fr.municipality_nl, plan_2023_fr.municipality_fr) == (
+        "Sint-Jans-Molenbeek", "Molenbeek-Saint-Jean")
+    assert plan_2023_fr.decree_fr.startswith("AR du 1er octobre 2023")
+    assert {c: (i["kind"], i["target"]) for c, i in indicators_of(
+        export_plan(plan_2023_fr, "fr")).items()} == EXPECTED_2023
+    # The same structure, line for line, as the Dutch document.
+    assert parse_plan(helpers.PLAN_2023_FR.read_text(encoding="utf-8")).language == "fr"
+
+
+def shipped_fr():
+    import helpers
+
+    return helpers.PLAN_2023_FR.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(("change", "expected"), [
+    (("Nombre de consultations individuelles : >/= à 10/an",
+      "Nombre de consultations individuelles : >/= à 12/an"),
+     "S1.SD1.OD2.I1: the target is at least 10 in the plan and at least 12 in the document."),
+    (("\t\t- Formulation effective de recommandations : Oui/Non\n", ""),
+     "Not in the document: S1.SD3.OD3.I2."),
+    (("1.\t\t\n2.\t\t\n\n**2. Objectif", "1. Partager\t- Analyses\t- Analyses : Oui/Non\n"
+      "2.\t\t\n\n**2. Objectif"), "Not in the plan: S2.SD1.OD1, S2.SD1.OD1.R1, S2.SD1.OD1.I1."),
+])
+def test_a_french_document_of_another_structure_is_refused_and_changes_nothing(
+        plan_2023, change, expected):
+    before = texts_by_code()
+    from vscapp.plans.services import PlanMismatchError
+
+    with pytest.raises(PlanMismatchError) as caught:
+        import_plan(parse_plan(shipped_fr().replace(*change, 1)))
+    db.session.rollback()
+    with force_locale("en"):
+        messages = [str(m) for m in caught.value.messages]
+    assert messages[0] == ("The document is in French and does not have the structure of the "
+                           "plan 2023 already imported in Dutch: nothing was imported.")
+    assert expected in messages
+    assert texts_by_code() == before
+
+
+def test_cli_imports_both_languages_and_refuses_a_mismatch_unless_restructure(runner, tmp_path):
+    import helpers
+
+    assert runner.invoke(args=["plan", "import", str(PLAN_2023_NL)]).exit_code == 0
+    path = tmp_path / "plan-fr.md"
+    path.write_text(shipped_fr().replace("à 10/an", "à 12/an"), encoding="utf-8")
+    result = runner.invoke(args=["plan", "import", str(path)])
+    assert result.exit_code == 1
+    assert "plan-fr.md: S1.SD1.OD2.I1: the target is at least 10 in the plan and at least 12" \
+        in result.output
+    assert "--restructure" in result.output
+    assert db.session.scalar(select(func.count(PlanNode.id)).where(
+        PlanNode.text_fr.is_not(None))) == 0
+    result = runner.invoke(args=["plan", "import", str(helpers.PLAN_2023_FR)])
+    assert result.exit_code == 0, result.output
+    assert "0 created" in result.output and "0 retired" in result.output
+    result = runner.invoke(args=["plan", "import", "--restructure", str(path)])
+    assert result.exit_code == 0, result.output
+    assert db.session.scalar(select(Indicator.target).where(
+        Indicator.code == "S1.SD1.OD2.I1")) == 12
+
+
+def test_the_mismatch_reads_in_the_readers_language(app, plan_2023):
+    from vscapp.plans.services import PlanMismatchError
+
+    with pytest.raises(PlanMismatchError) as caught:
+        import_plan(parse_plan(shipped_fr().replace("à 10/an", "à 12/an")))
+    db.session.rollback()
+    with app.test_request_context(), force_locale("fr"):
+        french = [str(m) for m in caught.value.messages]
+    with app.test_request_context(), force_locale("nl"):
+        dutch = [str(m) for m in caught.value.messages]
+    assert french[0].startswith("Le document est en français")
+    assert "S1.SD1.OD2.I1 : l'objectif est « au moins 10 » dans le plan" in french[1]
+    assert dutch[0].startswith("Het document is in het Frans")
+    assert "S1.SD1.OD2.I1: het streefcijfer is minstens 10 in het plan" in dutch[1]
+
+
+def test_readme_start_command_imports_the_plan_in_both_languages():
+    from helpers import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = next(line for line in readme.splitlines() if line.startswith("export VSC_ENV="))
+    assert start.index("vsc plan import plans/molenbeek-2023-nl.md") < start.index(
+        "vsc plan import plans/molenbeek-2023-fr.md") < start.index("vsc rules activate")

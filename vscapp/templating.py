@@ -5,7 +5,7 @@ from flask_babel import format_date, format_datetime, format_decimal, gettext
 
 from vscapp import permissions
 from vscapp.engine.evaluate import EXPLANATIONS
-from vscapp.i18n import current_language, localized
+from vscapp.i18n import current_language, localized, municipality_name
 from vscapp.vocabulary import ROLE_LABELS, STATUS_LABELS, Role, Status
 
 
@@ -13,6 +13,7 @@ def register(app):
     app.jinja_env.globals.update(
         can=permissions.can,
         localized=localized,
+        municipality_name=municipality_name,
         current_language=current_language,
         role_label=lambda role: gettext(ROLE_LABELS[Role(role)]),
         status_label=lambda status: gettext(STATUS_LABELS[Status(status)]),

@@ -67,6 +67,8 @@ UI_LANGUAGES = ("nl", "fr", "en")
 DEFAULT_LANGUAGE = "nl"
 # Each language named in itself, as a language switch shows it.
 LANGUAGE_NAMES = {"nl": "Nederlands", "fr": "Français", "en": "English"}
+# A content language named in the reader's language ("the French document", "in Dutch").
+CONTENT_LANGUAGE_LABELS = {"nl": N_("Dutch"), "fr": N_("French")}
 
 
 def content_language(lang):

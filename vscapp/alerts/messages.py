@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from vscapp import months
 from vscapp.extensions import db
-from vscapp.i18n import text_in
+from vscapp.i18n import municipality_name, text_in
 from vscapp.mail import build
 from vscapp.plans.models import Indicator, Plan
 from vscapp.vocabulary import STATUS_LABELS, Status
@@ -38,9 +38,17 @@ def _context(rows, user, config):
             "user": user}
 
 
+def plan_title(year, lang):
+    """"Plan 2023 · Molenbeek-Saint-Jean": the municipality named in the reader's language."""
+    plan = db.session.scalar(select(Plan).where(Plan.year == year))
+    return _("Plan %(year)s · %(municipality)s", year=year,
+             municipality=municipality_name(plan, lang))
+
+
 def _item(alert, by_month, user, config):
     as_of = months.month_end(alert.as_of) if by_month else alert.as_of
     return {"alert": alert, "text": indicator_text(alert, user.language),
+            "plan": plan_title(alert.year, user.language),
             "status": status_word(alert.status), "by_month": by_month,
             "month": format_date(alert.as_of, "MMMM yyyy"),
             "url": f"{config['BASE_URL'].rstrip('/')}/targets/{alert.year}/{alert.code}"

@@ -3,8 +3,9 @@
 from flask import Blueprint, abort, render_template
 
 from vscapp.permissions import permission_required
-from vscapp.plans.services import plan_with_tree, plan_years
+from vscapp.plans.services import missing_languages, plan_with_tree, plan_years
 from vscapp.views import to_latest_year
+from vscapp.vocabulary import CONTENT_LANGUAGE_LABELS
 
 bp = Blueprint("plans", __name__, url_prefix="/plans")
 
@@ -21,4 +22,6 @@ def show(year):
     plan = plan_with_tree(year)
     if plan is None:
         abort(404)
-    return render_template("plans/show.html", plan=plan, years=plan_years())
+    return render_template("plans/show.html", plan=plan, years=plan_years(),
+                           missing=missing_languages(plan),
+                           language_labels=CONTENT_LANGUAGE_LABELS)

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -10,6 +11,18 @@ from vscapp.extensions import db
 from vscapp.i18n import text_in
 from vscapp.models import utcnow
 from vscapp.plans.models import Indicator, NodeKind, Plan, PlanNode
+from vscapp.vocabulary import CONTENT_LANGUAGE_LABELS, CONTENT_LANGUAGES
+
+MAX_LISTED_CODES = 10
+
+
+class PlanMismatchError(ValueError):
+    """A document that does not have the structure (codes, kinds, targets) of the plan already
+    imported in another language; `messages` say what differs, in the reader's language."""
+
+    def __init__(self, messages):
+        self.messages = messages
+        super().__init__("\n".join(str(m) for m in messages))
 
 
 @dataclass
@@ -60,15 +73,23 @@ def _flatten_objectives(sd, objectives):
                     indicator.text, {"kind": indicator.kind.value, "target": indicator.target}
 
 
-def import_plan(parsed, source=None):
+def import_plan(parsed, source=None, restructure=False):
     """Create or update the plan of `parsed.year` in place; return what changed.
 
     Rows are matched by code, so events, rules and comments tied to an unchanged indicator stay
     tied to it. Rows that the document no longer has are retired, never deleted. The caller
     commits: one transaction for the whole import.
+
+    A plan holds one structure in two languages: once it has texts in the other language, a
+    document must have exactly its codes, kinds and targets (PlanMismatchError says what
+    differs), so importing the French document of a Dutch plan only adds the French texts.
+    `restructure` accepts a changed structure anyway (a corrected plan): rows it adds have no
+    text in the other language until that document is imported too.
     """
     report = ImportReport(parsed.year, parsed.language)
     plan = plan_for_year(parsed.year)
+    if plan is not None and not restructure:
+        check_same_structure(plan, parsed)
     if plan is None:
         plan = Plan(year=parsed.year)
         db.session.add(plan)
@@ -84,6 +105,78 @@ def import_plan(parsed, source=None):
             "language": lang, "source": source, "created": report.created,
             "updated": report.updated, "retired": report.retired})
     return report
+
+
+def other_languages(plan, lang):
+    """The languages other than `lang` the plan has texts in (its own, or any live row's)."""
+    found = []
+    for other in CONTENT_LANGUAGES:
+        if other == lang:
+            continue
+        if getattr(plan, f"decree_{other}") or getattr(plan, f"municipality_{other}") or any(
+                getattr(row, f"text_{other}") for row in (*plan.nodes, *plan.indicators)
+                if row.retired_at is None):
+            found.append(other)
+    return found
+
+
+def structure_of_plan(plan):
+    """{code: (kind, indicator kind, target)} of the plan's live rows."""
+    shape = {n.code: (n.kind, None, None) for n in plan.nodes if n.retired_at is None}
+    shape.update({i.code: ("indicator", i.kind, i.target) for i in plan.indicators
+                  if i.retired_at is None})
+    return shape
+
+
+def structure_of_document(parsed):
+    return {code: (kind, extra.get("kind"), extra.get("target"))
+            for kind, code, _parent, _number, _text, extra in flatten(parsed)}
+
+
+def check_same_structure(plan, parsed):
+    """Raise PlanMismatchError if the plan has texts in another language and `parsed` does
+    not have its structure."""
+    others = other_languages(plan, parsed.language)
+    if not others:
+        return
+    have, get = structure_of_plan(plan), structure_of_document(parsed)
+    missing = [code for code in have if code not in get]
+    extra = [code for code in get if code not in have]
+    messages = []
+    if missing:
+        messages.append(_l("Not in the document: %(codes)s.", codes=_codes(missing)))
+    if extra:
+        messages.append(_l("Not in the plan: %(codes)s.", codes=_codes(extra)))
+    for code, (kind, indicator_kind, target) in get.items():
+        if code not in have or have[code] == (kind, indicator_kind, target):
+            continue
+        if kind != have[code][0]:
+            messages.append(_l("%(code)s is of another kind in the document.", code=code))
+        else:
+            messages.append(_l("%(code)s: the target is %(plan)s in the plan and %(document)s in "
+                               "the document.", code=code, plan=_target(*have[code][1:]),
+                               document=_target(indicator_kind, target)))
+    if messages:
+        raise PlanMismatchError([_l(
+            "The document is in %(language)s and does not have the structure of the plan "
+            "%(year)s already imported in %(other)s: nothing was imported.",
+            language=_l_language(parsed.language), year=plan.year,
+            other=_l_language(others[0])), *messages])
+
+
+def _l_language(lang):
+    return _l(CONTENT_LANGUAGE_LABELS[lang])
+
+
+def _codes(codes):
+    shown = ", ".join(codes[:MAX_LISTED_CODES])
+    if len(codes) > MAX_LISTED_CODES:
+        return _l("%(codes)s and %(n)s more", codes=shown, n=len(codes) - MAX_LISTED_CODES)
+    return shown
+
+
+def _target(indicator_kind, target):
+    return _l("yes") if indicator_kind == "yes_no" else _l("at least %(n)s", n=target)
 
 
 def _upsert_tree(plan, rows, lang, report):
@@ -194,6 +287,20 @@ CHILD_KEYS = {
     NodeKind.STRATEGIC: "operational_objectives",
     NodeKind.OPERATIONAL: "expected_results",
 }
+
+
+def missing_languages(plan):
+    """[(language, number of texts, whether none is in it)] of the languages some of the plan's
+    live texts lack (they exist in the other language only): what the plan page tells the
+    coordinator to import."""
+    rows = [r for r in (*plan.nodes, *plan.indicators) if r.retired_at is None]
+    missing = []
+    for lang in CONTENT_LANGUAGES:
+        count = sum(1 for r in rows if not getattr(r, f"text_{lang}") and any(
+            getattr(r, f"text_{other}") for other in CONTENT_LANGUAGES if other != lang))
+        if count:
+            missing.append((lang, count, not any(getattr(r, f"text_{lang}") for r in rows)))
+    return missing
 
 
 def latest_plan():

@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from vscapp.extensions import db
 from vscapp.forms import personal_data_error
-from vscapp.i18n import current_language
+from vscapp.i18n import current_language, municipality_name
 from vscapp.permissions import permission_required
 from vscapp.plans.services import plan_for_year, plan_with_tree
 from vscapp.report import exports, services
@@ -85,7 +85,7 @@ def export(year, fmt):
         rows = services.report_rows(plan, version, as_of, lang)
         check = services.completeness(version, as_of)
         title = _("Evaluation %(year)s · %(municipality)s", year=year,
-                  municipality=getattr(plan, f"municipality_{lang}") or plan.municipality_nl)
+                  municipality=municipality_name(plan, lang))
         subtitle = _("%(decree)s. Situation on %(date)s.", decree=getattr(
             plan, f"decree_{lang}") or plan.decree_nl or "", date=format_date(as_of, "medium"))
         lines = completeness_lines(check)
