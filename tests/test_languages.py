@@ -246,3 +246,13 @@ def test_bad_bytes_in_a_plan_document_read_in_the_readers_language(app):
     with app.test_request_context(), force_locale("nl"):
         assert message.translated() == ("kolom 12: geen UTF-8-tekst: byte 0xE9 kan niet "
                                         "gelezen worden")
+
+
+def test_a_french_report_of_a_dutch_only_plan_says_its_texts_are_not_translated(
+        client, make_user, demo_2023):
+    login(client, make_user("coordinator", language="fr"))
+    for fmt, text in report_texts(client).items():
+        assert "Aantal individuele raadplegingen (pas traduit)" in " ".join(text.split()), fmt
+    html = client.get("/report/2023?as_of=2023-12-31&lang=fr").get_data(as_text=True)
+    assert ('<span lang="nl" class="untranslated">Aantal individuele raadplegingen</span> '
+            '<small class="untranslated-hint">(pas traduit)</small>') in html
