@@ -151,3 +151,108 @@ def test_a_french_report_is_french_throughout(client, make_user, demo_2023, plan
         assert "Nombre de consultations individuelles" in " ".join(text.split()), fmt
         for word in ("behaald", "buiten doel", "minstens", "per jaar", "Indicator ", "Doel"):
             assert word not in text, (fmt, word)
+
+
+# Validation errors of rules files and plan documents, in the reader's language.
+BAD_RULES = """year: 2024
+decree: KB
+period: {start: 2023-01-01, end: 2023-12-31}
+indicators:
+  S1.SD1.OD2.I1:
+    measure: counting
+    events: [individual_consultation]
+    target: 10
+  S9.SD9.OD9.I9: {measure: count, events: [project], target: 0}
+"""
+
+
+def rules_errors(client, make_user, language):
+    login(client, make_user("coordinator", language=language))
+    response = client.post("/rules/2023", data={"content": BAD_RULES})
+    client.post("/logout")
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    section = html[html.index('id="rule-errors"'):html.index("</section>", html.index(
+        'id="rule-errors"'))]
+    return re.findall(r"<li>(.*?)</li>", section)
+
+
+def test_rules_file_errors_read_in_the_readers_language(client, make_user, plan_2023):
+    from markupsafe import escape
+
+    french = rules_errors(client, make_user, "fr")
+    dutch = rules_errors(client, make_user, "nl")
+    english = rules_errors(client, make_user, "en")
+    expected = {
+        "fr": ["ligne 1, colonne 7 (year) : ce fichier est pour 2024, pas pour 2023",
+               "ligne 6, colonne 14 (indicators.S1.SD1.OD2.I1.measure) : l'un de count, sum, "
+               "milestone est attendu",
+               "ligne 9, colonne 18 (indicators.S9.SD9.OD9.I9) : aucun indicateur S9.SD9.OD9.I9 "
+               "dans le plan 2024"],
+        "nl": ["regel 1, kolom 7 (year): dit bestand is voor 2024, niet voor 2023",
+               "regel 6, kolom 14 (indicators.S1.SD1.OD2.I1.measure): verwacht een van count, "
+               "sum, milestone",
+               "regel 9, kolom 18 (indicators.S9.SD9.OD9.I9): geen indicator S9.SD9.OD9.I9 in "
+               "het plan van 2024"],
+        "en": ["line 1, column 7 (year): this file is for 2024, not for 2023"],
+    }
+    for language, errors in (("fr", french), ("nl", dutch), ("en", english)):
+        for message in expected[language]:
+            assert str(escape(message)) in errors, (language, errors)
+    assert any("verwacht een geheel getal van minstens 1" in e for e in dutch)
+    assert any("un nombre entier d&#39;au moins 1 est attendu" in e for e in french)
+    assert len(french) == len(dutch) == len(english)
+
+
+def test_plan_document_errors_read_in_the_readers_language(app):
+    import pytest
+
+    from vscapp.plans.parser import PlanFormatError
+
+    broken = PLAN_2023_NL.read_text(encoding="utf-8").replace(
+        "- Aantal individuele raadplegingen: >/=tot 10/jaar",
+        "- Aantal individuele raadplegingen").replace(
+        "3. Een extra-lokaal netwerk", "3000. Een extra-lokaal netwerk")
+    with pytest.raises(PlanFormatError) as caught:
+        parse_plan(broken)
+    errors = caught.value.errors
+    # As strings (the command line, logs): English, as before.
+    assert (23, "indicator 'Aantal individuele raadplegingen' has no target: expected 'Ja/Nee' "
+                "or '>/=tot N/jaar' at its end") in errors
+    with app.test_request_context(), force_locale("fr"):
+        french = [(line, message.translated()) for line, message in errors]
+    with app.test_request_context(), force_locale("nl"):
+        dutch = [(line, message.__html__()) for line, message in errors]
+    assert (24, "objectif opérationnel 3000 : un nombre de 1 à 999 est attendu") in french
+    assert (23, "l'indicateur 'Aantal individuele raadplegingen' n'a pas de cible : 'Ja/Nee' "
+                "ou '>/=tot N/jaar' est attendu à la fin") in french
+    assert (24, "operationele doelstelling 3000: verwacht een getal van 1 tot 999") in dutch
+    assert (23, "indicator &#39;Aantal individuele raadplegingen&#39; heeft geen streefcijfer: "
+                "verwacht &#39;Ja/Nee&#39; of &#39;&gt;/=tot N/jaar&#39; aan het einde") in dutch
+
+
+def test_bad_bytes_in_a_plan_document_read_in_the_readers_language(app):
+    import pytest
+
+    from vscapp.plans.parser import PlanFormatError, decode
+
+    with pytest.raises(PlanFormatError) as caught:
+        decode(PLAN_2023_NL.read_bytes().replace(b"Activiteitssector 1 :", b"Activit\xe9"))
+    ((line, message),) = caught.value.errors
+    assert (line, message) == (9, "column 12: not UTF-8 text: byte 0xE9 cannot be read")
+    with app.test_request_context(), force_locale("fr"):
+        assert message.translated() == ("colonne 12 : pas du texte UTF-8 : l'octet 0xE9 est "
+                                        "illisible")
+    with app.test_request_context(), force_locale("nl"):
+        assert message.translated() == ("kolom 12: geen UTF-8-tekst: byte 0xE9 kan niet "
+                                        "gelezen worden")
+
+
+def test_a_french_report_of_a_dutch_only_plan_says_its_texts_are_not_translated(
+        client, make_user, demo_2023):
+    login(client, make_user("coordinator", language="fr"))
+    for fmt, text in report_texts(client).items():
+        assert "Aantal individuele raadplegingen (pas traduit)" in " ".join(text.split()), fmt
+    html = client.get("/report/2023?as_of=2023-12-31&lang=fr").get_data(as_text=True)
+    assert ('<span lang="nl" class="untranslated">Aantal individuele raadplegingen</span> '
+            '<small class="untranslated-hint">(pas traduit)</small>') in html

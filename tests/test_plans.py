@@ -381,7 +381,7 @@ def test_the_mismatch_reads_in_the_readers_language(app, plan_2023):
     with app.test_request_context(), force_locale("nl"):
         dutch = [str(m) for m in caught.value.messages]
     assert french[0].startswith("Le document est en français")
-    assert "S1.SD1.OD2.I1 : l'objectif est « au moins 10 » dans le plan" in french[1]
+    assert "S1.SD1.OD2.I1 : la cible est « au moins 10 » dans le plan" in french[1]
     assert dutch[0].startswith("Het document is in het Frans")
     assert "S1.SD1.OD2.I1: het streefcijfer is minstens 10 in het plan" in dutch[1]
 

@@ -19,7 +19,7 @@ from vscapp.vocabulary import CONTENT_LANGUAGES
 
 SOURCE = Path(__file__).resolve().parent.parent  # the checkout: code, templates, babel.cfg
 CATALOGUES = Path(__file__).resolve().parent / "translations"
-KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None}
+KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "Message": None}  # documents.Message: errors
 # Folders with no source of ours; "_partials" and the like are ours, unlike pybabel's default.
 SKIPPED = {".git", ".venv", "venv", "build", "dist", "instance", "tests", "bench",
            "migrations", "__pycache__", "node_modules", "translations"}

@@ -12,23 +12,28 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from vscapp.documents import MAX_TARGET, MAX_YEAR, MIN_YEAR, DocumentError, check_text
+from vscapp.documents import MAX_TARGET, MAX_YEAR, MIN_YEAR, DocumentError, Message, check_text
 from vscapp.documents import decode as decode_text
 from vscapp.plans.models import IndicatorKind
-from vscapp.vocabulary import CONTENT_LANGUAGES
+from vscapp.vocabulary import CONTENT_LANGUAGES, N_
 
 MAX_BYTES = 512 * 1024
 MAX_NUMBER = 999  # of a sector, objective: codes such as S999.SD999.OD999.I1 stay short
 MAX_NAME = 120  # a municipality's or a pole's name, as the database stores it
 
-# One template per kind of error, filled in with parameters (translated later, issue 11).
-TOO_LARGE = "the document is larger than %(max)s KiB"
-AT_COLUMN = "column %(column)s: %(message)s"
-NUMBER_RANGE = "%(what)s %(value)s: expected a number from 1 to %(max)s"
-YEAR_RANGE = "the year %(year)s is outside %(min)s to %(max)s"
-NO_SUCH_DATE = "the date %(date)s does not exist"
-NAME_TOO_LONG = "%(what)s longer than %(max)s characters"
-TARGET_TOO_LARGE = "indicator %(text)s: a target of at least %(target)s is more than %(max)s"
+# One template per kind of error, filled in with values: errors are documents.Message, English
+# as strings, in the reader's language on a page.
+TOO_LARGE = N_("the document is larger than %(max)s KiB")
+AT_COLUMN = N_("column %(column)s: %(message)s")
+NUMBER_RANGE = N_("%(what)s %(value)s: expected a number from 1 to %(max)s")
+YEAR_RANGE = N_("the year %(year)s is outside %(min)s to %(max)s")
+NO_SUCH_DATE = N_("the date %(date)s does not exist")
+NAME_TOO_LONG = N_("%(what)s longer than %(max)s characters")
+TARGET_TOO_LARGE = N_("indicator %(text)s: a target of at least %(target)s is more than %(max)s")
+ACTIVITY_SECTOR = Message(N_("activity sector"))
+GENERAL_OBJECTIVE = Message(N_("general objective"))
+STRATEGIC_OBJECTIVE = Message(N_("strategic objective"))
+OPERATIONAL_OBJECTIVE = Message(N_("operational objective"))
 
 
 class PlanFormatError(ValueError):
@@ -116,9 +121,12 @@ VOCABULARY = {
         "header": r"^Operationele doelstellingen?\b",
         "yes_no": r"Ja\s*/\s*Nee",
         "at_least": r"(?:>\s*(?:/\s*)?=|=\s*>|≥)\s*(?:tot\s+)?(\d+)\s*(?:/|per)\s*jaar",
-        "names": "'Activiteitssector', 'Algemene doelstelling', 'Strategische doelstelling', "
-        "'POLE', or a table of 'Operationele doelstellingen'",
-        "target": "'Ja/Nee' or '>/=tot N/jaar'",
+        "names": Message(N_("%(headings)s, or a table of %(table)s"),
+                         headings="'Activiteitssector', 'Algemene doelstelling', "
+                         "'Strategische doelstelling', 'POLE'",
+                         table="'Operationele doelstellingen'"),
+        "target": Message(N_("%(yes_no)s or %(at_least)s"), yes_no="'Ja/Nee'",
+                          at_least="'>/=tot N/jaar'"),
     },
     "fr": {
         "title": r"PLAN\s+DE\s+PROJET\s+(\d{4})",
@@ -132,9 +140,11 @@ VOCABULARY = {
         "header": r"^Objectifs?\s+op[ée]rationnels?\b",
         "yes_no": r"Oui\s*/\s*Non",
         "at_least": r"(?:>\s*(?:/\s*)?=|=\s*>|≥)\s*(?:[àa]\s+)?(\d+)\s*(?:/|par)\s*an(?:née)?",
-        "names": "'Secteur d'activité', 'Objectif général', 'Objectif stratégique', "
-        "'POLE', or a table of 'Objectifs opérationnels'",
-        "target": "'Oui/Non' or '>/= à N/an'",
+        "names": Message(N_("%(headings)s, or a table of %(table)s"), headings="'Secteur "
+                         "d'activité', 'Objectif général', 'Objectif stratégique', 'POLE'",
+                         table="'Objectifs opérationnels'"),
+        "target": Message(N_("%(yes_no)s or %(at_least)s"), yes_no="'Oui/Non'",
+                          at_least="'>/= à N/an'"),
     },
 }
 
@@ -160,10 +170,9 @@ def detect_language(lines):
         pattern = re.compile(VOCABULARY[language]["sector"], re.IGNORECASE)
         if any(pattern.match(clean(line)) for line in lines):
             return language
-    raise PlanFormatError(
-        [(1, "no activity sector found: expected a heading 'Activiteitssector 1' (Dutch) "
-             "or 'Secteur d'activité 1' (French)")]
-    )
+    raise PlanFormatError([(1, Message(
+        "no activity sector found: expected a heading %(nl)s (Dutch) or %(fr)s (French)",
+        nl="'Activiteitssector 1'", fr="'Secteur d'activité 1'"))])
 
 
 def paragraphs(lines):
@@ -184,19 +193,19 @@ def decode(raw):
     try:
         return decode_text(raw)
     except DocumentError as exc:
-        raise PlanFormatError([(exc.line, AT_COLUMN % {"column": exc.column,
-                                                       "message": exc.message})]) from None
+        raise PlanFormatError([(exc.line, Message(AT_COLUMN, column=exc.column,
+                                                  message=exc.message))]) from None
 
 
 def parse_plan(text):
     """Parse a plan document; raise PlanFormatError naming every line it cannot read."""
     if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
-        raise PlanFormatError([(1, TOO_LARGE % {"max": MAX_BYTES // 1024})])
+        raise PlanFormatError([(1, Message(TOO_LARGE, max=MAX_BYTES // 1024))])
     try:
         check_text(text)
     except DocumentError as exc:
-        raise PlanFormatError([(exc.line, AT_COLUMN % {"column": exc.column,
-                                                       "message": exc.message})]) from None
+        raise PlanFormatError([(exc.line, Message(AT_COLUMN, column=exc.column,
+                                                  message=exc.message))]) from None
     lines = text.splitlines()
     return _Parser(detect_language(lines)).parse(lines)
 
@@ -230,8 +239,8 @@ class _Parser:
         """The number in `digits` if it is 1 to `maximum`; else an error, and None."""
         value = int(digits) if len(digits.lstrip("0")) <= len(str(maximum)) else None
         if value is None or not 1 <= value <= maximum:
-            self.error(line, NUMBER_RANGE % {"what": what, "value": _cut(digits, 20),
-                                             "max": maximum})
+            self.error(line, Message(NUMBER_RANGE, what=what, value=_cut(digits, 20),
+                                     max=maximum))
             return None
         return value
 
@@ -252,7 +261,8 @@ class _Parser:
             return
         if self.sector is None or STRAY_NUMBER.match(text):
             return self.preamble(first_number, text)
-        self.error(first_number, f"unexpected text {_quote(text)}: expected {self.words['names']}")
+        self.error(first_number, Message("unexpected text %(text)s: expected %(names)s",
+                                         text=_quote(text), names=self.words["names"]))
 
     def heading(self, line, first, rest):
         for kind in ("sector", "general", "strategic"):
@@ -275,13 +285,13 @@ class _Parser:
                 self.plan.year = year
             else:
                 self.year_refused = True
-                self.error(line, YEAR_RANGE % {"year": title.group(1), "min": MIN_YEAR,
-                                               "max": MAX_YEAR})
+                self.error(line, Message(YEAR_RANGE, year=title.group(1), min=MIN_YEAR,
+                                         max=MAX_YEAR))
         if (match := self.words["municipality"].search(text)) and self.plan.municipality is None:
             municipality = re.sub(r"-\s+", "-", match.group(1)).strip()
             if len(municipality) > MAX_NAME:
-                self.error(line, NAME_TOO_LONG % {"what": "the municipality's name",
-                                                  "max": MAX_NAME})
+                self.error(line, Message(NAME_TOO_LONG, what=Message(
+                    N_("the municipality's name")), max=MAX_NAME))
             else:
                 self.plan.municipality = municipality
         if self.words["decree"].match(text) and self.plan.decree is None:
@@ -297,7 +307,7 @@ class _Parser:
         try:
             return date(int(match.group(3)), month, int(match.group(1)))
         except ValueError:
-            self.error(line, NO_SUCH_DATE % {"date": match.group(0)})
+            self.error(line, Message(NO_SUCH_DATE, date=match.group(0)))
             return None
 
     def give_text(self, target, text):
@@ -317,24 +327,29 @@ class _Parser:
             self.awaiting = obj
 
     def open_sector(self, line, match, rest):
-        number = self.number(line, match.group(1), "activity sector")
+        number = self.number(line, match.group(1), ACTIVITY_SECTOR)
         if number is None:
             return
         if any(s.number == number for s in self.plan.sectors):
-            self.error(line, f"activity sector {number} appears twice")
+            self.error(line, Message("activity sector %(number)s appears twice", number=number))
         self.sector = ParsedSector(line, number)
         self.general = self.strategic = None
         self.plan.sectors.append(self.sector)
         self.labelled(self.sector, match.group(2), rest)
 
     def open_general(self, line, match, rest):
-        number = self.number(line, match.group(1), "general objective")
-        sector_number = self.number(line, match.group(2), "activity sector")
+        number = self.number(line, match.group(1), GENERAL_OBJECTIVE)
+        sector_number = self.number(line, match.group(2), ACTIVITY_SECTOR)
         if number is None or sector_number is None:
             return
-        if self.sector is None or self.sector.number != sector_number:
-            where = f"sector {self.sector.number}" if self.sector else "no sector heading"
-            self.error(line, f"general objective names sector {sector_number} but follows {where}")
+        if self.sector is None:
+            self.error(line, Message("general objective names sector %(named)s but follows no "
+                                     "sector heading", named=sector_number))
+            return
+        if self.sector.number != sector_number:
+            self.error(line, Message("general objective names sector %(named)s but follows "
+                                     "sector %(sector)s", named=sector_number,
+                                     sector=self.sector.number))
             return
         self.general = ParsedGeneral(line, number)
         self.strategic = None
@@ -343,31 +358,33 @@ class _Parser:
 
     def open_strategic(self, line, match, rest):
         if self.general is None:
-            self.error(line, "strategic objective before any general objective heading")
+            self.error(line, Message("strategic objective before any general objective heading"))
             return
-        number = self.number(line, match.group(1), "strategic objective")
+        number = self.number(line, match.group(1), STRATEGIC_OBJECTIVE)
         if number is None:
             return
         siblings = [s for g in self.sector.generals for s in g.strategics]
         if any(s.number == number for s in siblings):
-            self.error(line, f"strategic objective {number} appears twice in sector "
-                             f"{self.sector.number}")
+            self.error(line, Message("strategic objective %(number)s appears twice in sector "
+                                     "%(sector)s", number=number, sector=self.sector.number))
         self.strategic = ParsedStrategic(line, number)
         self.general.strategics.append(self.strategic)
         self.labelled(self.strategic, match.group(2), rest)
 
     def open_pole(self, line, name):
         if self.strategic is None:
-            self.error(line, f"POLE {_quote(name)} before any strategic objective heading")
+            self.error(line, Message("POLE %(name)s before any strategic objective heading",
+                                     name=_quote(name)))
         elif len(name.strip()) > MAX_NAME:
-            self.error(line, NAME_TOO_LONG % {"what": "the pole's name", "max": MAX_NAME})
+            self.error(line, Message(NAME_TOO_LONG, what=Message(N_("the pole's name")),
+                                     max=MAX_NAME))
         else:
             self.strategic.pole = name.strip()
 
     def table(self, block):
         if self.strategic is None:
-            self.error(block[0][0], "table of operational objectives before any strategic "
-                                    "objective heading")
+            self.error(block[0][0], Message("table of operational objectives before any "
+                                            "strategic objective heading"))
             return
         self.in_table = True
         self.table_rows(block[1:])
@@ -378,15 +395,16 @@ class _Parser:
 
     def row(self, line, cells):
         if len(cells) > 3 and any(cells[3:]):
-            self.error(line, f"{len(cells)} columns: expected 3 (objective, expected result, "
-                             "indicator) separated by tabs")
+            self.error(line, Message("%(n)s columns: expected 3 (objective, expected result, "
+                                     "indicator) separated by tabs", n=len(cells)))
             return
         objective, result, indicator = (cells + ["", "", ""])[:3]
         if objective and not self.row_objective(line, objective, bool(result or indicator)):
             return
         objectives = self.strategic.objectives
         if (result or indicator) and not objectives:
-            self.error(line, "expected result or indicator with no operational objective above it")
+            self.error(line, Message("expected result or indicator with no operational "
+                                     "objective above it"))
             return
         if result:
             objectives[-1].results.append(ParsedResult(line, BULLET.sub("", result)))
@@ -401,20 +419,22 @@ class _Parser:
             text = match.group(2).strip()
             if not text and not has_more:
                 return False  # an empty numbered row, as in sector 2 before it is filled in
-            number = self.number(line, match.group(1), "operational objective")
+            number = self.number(line, match.group(1), OPERATIONAL_OBJECTIVE)
             if number is None:
                 return False
             if any(o.number == number for o in objectives):
-                self.error(line, f"operational objective {number} appears twice in strategic "
-                                 f"objective {self.strategic.number}")
+                self.error(line, Message("operational objective %(number)s appears twice in "
+                                         "strategic objective %(strategic)s", number=number,
+                                         strategic=self.strategic.number))
                 return False
             objectives.append(ParsedOperational(line, number, text))
             return True
         if objectives and not has_more:
             objectives[-1].text = f"{objectives[-1].text} {cell}".strip()
             return False
-        self.error(line, f"operational objective {_quote(cell)}: expected it to start with its "
-                         "number, as in '1. ...'")
+        self.error(line, Message("operational objective %(text)s: expected it to start with its "
+                                 "number, as in %(example)s", text=_quote(cell),
+                                 example="'1. ...'"))
         return False
 
     def row_indicator(self, line, objective, text):
@@ -437,32 +457,33 @@ class _Parser:
             digits = at_least.group(1)
             target = int(digits) if len(digits.lstrip("0")) <= len(str(MAX_TARGET)) else None
             if target is not None and target < 1:
-                self.error(line, f"indicator {_quote(text)}: a target of at least {target} "
-                                 "asks for nothing; expected 1 or more")
+                self.error(line, Message("indicator %(text)s: a target of at least %(target)s "
+                                         "asks for nothing; expected 1 or more",
+                                         text=_quote(text), target=target))
                 return None
             if target is None or target > MAX_TARGET:
-                self.error(line, TARGET_TOO_LARGE % {"text": _quote(text),
-                                                     "target": _cut(digits, 20),
-                                                     "max": f"{MAX_TARGET:,}"})
+                self.error(line, Message(TARGET_TOO_LARGE, text=_quote(text),
+                                         target=_cut(digits, 20), max=f"{MAX_TARGET:,}"))
                 return None
             return ParsedIndicator(line, text[: at_least.start()].strip(), IndicatorKind.AT_LEAST,
                                    target)
-        self.error(line, f"indicator {_quote(text)} has no target: expected "
-                         f"{self.words['target']} at its end")
+        self.error(line, Message("indicator %(text)s has no target: expected %(target)s at its "
+                                 "end", text=_quote(text), target=self.words["target"]))
         return None
 
     def finish(self):
         if self.plan.year is None:
-            self.error(1, "no year found: expected a title such as "
-                          + ("'PROJECTPLAN 2023'" if self.language == "nl" else
-                             "'PLAN DE PROJET 2023'"))
+            self.error(1, Message("no year found: expected a title such as %(title)s",
+                                  title="'PROJECTPLAN 2023'" if self.language == "nl" else
+                                  "'PLAN DE PROJET 2023'"))
         for sector in self.plan.sectors:
             for general in sector.generals:
                 if not general.text:
-                    self.error(general.line, "general objective without its text")
+                    self.error(general.line, Message("general objective without its text"))
                 for strategic in general.strategics:
                     if not strategic.domain:
-                        self.error(strategic.line, "strategic objective without its domain text")
+                        self.error(strategic.line,
+                                   Message("strategic objective without its domain text"))
 
 
 def _cut(text, limit):

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from flask_babel import gettext as _
 
+from vscapp.i18n import OtherLanguageText
 from vscapp.vocabulary import Status
 
 # The same pale colours as the pages (vsc.css); the status is always in words too.
@@ -25,8 +26,13 @@ def level_name(row):
             "result": _("Expected result"), "indicator": _("Indicator")}[row.kind]
 
 
+def plan_text(text):
+    """A plan text; one without a version in the report's language says so."""
+    return f"{text} {_('(not translated)')}" if isinstance(text, OtherLanguageText) else text
+
+
 def as_cells(row):
-    return [level_name(row), row.code, row.text, row.target, number_or_text(row.value),
+    return [level_name(row), row.code, plan_text(row.text), row.target, number_or_text(row.value),
             number_or_text(row.expected), row.status_word, row.comment]
 
 
@@ -144,7 +150,7 @@ def to_pdf(title, subtitle, rows, completeness_lines):
              ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#EEF0F3"))]
     for row in rows:
         # Codes and numbers are short: drawn as they are, without a paragraph to wrap them.
-        data.append([row.code, p(row.text, indents[row.level]), p(row.target), row.value,
+        data.append([row.code, p(plan_text(row.text), indents[row.level]), p(row.target), row.value,
                      row.expected, p(row.status_word), p(row.comment)])
         if row.status:
             style.append(("BACKGROUND", (5, len(data) - 1), (5, len(data) - 1),

@@ -86,7 +86,8 @@ def activate(year, version_id):
         services.activate(version, form.reason.data, current_user)
     except RulesFileError as exc:
         db.session.rollback()
-        flash(_("These rules no longer fit the plan: %(errors)s", errors=exc), "error")
+        flash(_("These rules no longer fit the plan: %(errors)s",
+                errors="; ".join(error.translated() for error in exc.errors)), "error")
         return redirect(url_for("targets.rules_version", year=year, version_id=version.id))
     db.session.commit()
     flash(_("Version %(n)s of %(year)s is now active.", n=version.number, year=year), "success")

@@ -14,7 +14,7 @@ from vscapp import data_version, months
 from vscapp.audit import services as audit
 from vscapp.audit.services import actor_label
 from vscapp.clock import today
-from vscapp.documents import MAX_YEAR, MIN_YEAR
+from vscapp.documents import MAX_YEAR, MIN_YEAR, Message
 from vscapp.engine.evaluate import evaluate
 from vscapp.engine.rulesfile import (
     RuleError,
@@ -42,8 +42,9 @@ def vocabulary(year):
     """What a rules file for `year` may name: the plan's live indicators, types, accounts."""
     plan = plan_for_year(year)
     if plan is None:
-        raise RulesFileError([RuleError(None, None, "year", f"no plan for {year}: import it "
-                                                            "first with `vsc plan import`")])
+        raise RulesFileError([RuleError(None, None, "year", Message(
+            "no plan for %(year)s: import it first with %(command)s", year=year,
+            command="`vsc plan import`"))])
     indicators = dict(db.session.execute(
         select(Indicator.code, Indicator.kind).where(Indicator.plan_id == plan.id,
                                                      Indicator.retired_at.is_(None))).all())
