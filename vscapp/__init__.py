@@ -1,5 +1,7 @@
 """vscapp: the municipal plan against terrorism and extremism, its activities and targets."""
 
+import importlib.util
+import sys
 from pathlib import Path
 
 from flask import Flask
@@ -8,13 +10,27 @@ from gunicorn.errors import AppImportError
 
 def settings():
     """The configuration module, imported on first use (it reads the environment then, so
-    `vsc --env-file` can fill the environment first): config.py at the checkout's root, or
-    its copy in vscapp/_root/ when installed from a wheel."""
+    `vsc --env-file` can fill the environment first): its copy in vscapp/_root/ when installed
+    from a wheel, else config.py at the checkout's root."""
     try:
         from vscapp._root import config
     except ModuleNotFoundError:
-        import config
+        config = _checkout_config()
     return config
+
+
+def _checkout_config():
+    """config.py at the root of the checkout this package runs from, as the module `config`
+    (the one the tests import): an editable install puts only the package on the path."""
+    path = Path(__file__).resolve().parent.parent / "config.py"
+    loaded = sys.modules.get("config")
+    if loaded is not None and Path(loaded.__file__).resolve() == path:
+        return loaded
+    spec = importlib.util.spec_from_file_location("config", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    sys.modules.setdefault("config", module)
+    return module
 
 
 def root():
