@@ -17,7 +17,7 @@ class Config:
 
     ENV_NAME = "production"
     SECRET_KEY = os.environ.get("VSC_SECRET_KEY")
-    SQLALCHEMY_DATABASE_URI = os.environ.get("VSC_DATABASE_URL")  # None: SQLite in instance/
+    SQLALCHEMY_DATABASE_URI = os.environ.get("VSC_DATABASE_URL")  # required (development: SQLite)
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -62,14 +62,37 @@ class Config:
     @classmethod
     def check(cls):
         """Fail loudly where production would run with a missing secret or a broken setting."""
-        if not cls.SECRET_KEY:
-            raise ConfigError(
-                "VSC_SECRET_KEY is not set. Set it to a long random string, for example: "
-                "export VSC_SECRET_KEY=$(python3 -c 'import secrets; print(secrets.token_hex(32))')"
-            )
-        problem = ldap_problem(vars_of(cls))
+        problem = secret_key_problem(cls.SECRET_KEY) or database_problem(
+            cls.SQLALCHEMY_DATABASE_URI) or ldap_problem(vars_of(cls))
         if problem:
             raise ConfigError(problem)
+
+
+# The placeholder of deploy/env.example: a server still running with it has no secret at all.
+EXAMPLE_SECRET_KEY = "change-me-to-64-hex-characters"  # noqa: S105
+MIN_SECRET_KEY_LENGTH = 32
+MAKE_A_KEY = "python3 -c 'import secrets; print(secrets.token_hex(32))'"
+
+
+def secret_key_problem(key):
+    """What is wrong with a production secret key, or None."""
+    if not key:
+        return f"VSC_SECRET_KEY is not set: set it to a long random string, made with {MAKE_A_KEY}"
+    if key.strip() == EXAMPLE_SECRET_KEY:
+        return ("VSC_SECRET_KEY is still the example's placeholder: replace it with a long random "
+                f"string, made with {MAKE_A_KEY}")
+    if len(key) < MIN_SECRET_KEY_LENGTH:
+        return (f"VSC_SECRET_KEY is too short ({len(key)} characters, at least "
+                f"{MIN_SECRET_KEY_LENGTH}): make one with {MAKE_A_KEY}")
+    return None
+
+
+def database_problem(url):
+    """Production names its database; it never falls back to a SQLite file of its own."""
+    if not url:
+        return ("VSC_DATABASE_URL is not set: production needs its database, e.g. "
+                "postgresql://vscapp:PASSWORD@127.0.0.1/vscapp")
+    return None
 
 
 def vars_of(cls):
@@ -110,6 +133,14 @@ class DevelopmentConfig(Config):
     SECRET_KEY = os.environ.get("VSC_SECRET_KEY", "development-only-not-secret")
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_SECURE = False
+
+    @classmethod
+    def check(cls):
+        """Any key and a SQLite file of the instance folder will do; the directory settings
+        must still make sense."""
+        problem = ldap_problem(vars_of(cls))
+        if problem:
+            raise ConfigError(problem)
 
 
 class TestingConfig(DevelopmentConfig):

@@ -288,10 +288,11 @@ def test_the_search_account_is_what_reads_the_directory(directory):
 
 def test_production_does_not_start_with_a_broken_directory_setting(monkeypatch):
     import config
-    from vscapp import create_app
+    from vscapp import StartupError, create_app
 
     monkeypatch.setattr(config.Config, "SECRET_KEY", "x" * 32)
+    monkeypatch.setattr(config.Config, "SQLALCHEMY_DATABASE_URI", "postgresql://db/vsc")
     monkeypatch.setattr(config.Config, "LDAP_URL", "ldaps://dc.molenbeek.brussels")
     monkeypatch.setattr(config.Config, "LDAP_USER_BASE", None)
-    with pytest.raises(config.ConfigError, match="VSC_LDAP_USER_BASE is not set"):
+    with pytest.raises(StartupError, match="VSC_LDAP_USER_BASE is not set"):
         create_app(config.Config)

@@ -13,6 +13,7 @@ COORD_ONLY = {OFFICER: 403, COORD: 200, LIAISON: 403}
 # except where the row says otherwise.
 MATRIX = [
     ("GET", "/", "main.home", ALL),
+    ("GET", "/healthz", "main.healthz", {ANON: 200, **ALL}),
     ("GET", "/login", "auth.login", {ANON: 200, OFFICER: 302, COORD: 302, LIAISON: 302}),
     ("POST", "/logout", "auth.logout", {OFFICER: 302, COORD: 302, LIAISON: 302}),
     ("GET", "/plans/", "plans.index", {OFFICER: 302, COORD: 302, LIAISON: 302}),

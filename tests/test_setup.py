@@ -11,7 +11,7 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect
 
 import config
-from vscapp import create_app
+from vscapp import StartupError, create_app
 from vscapp.extensions import db
 
 
@@ -31,7 +31,7 @@ def test_migrations_downgrade_to_nothing_and_up_again(app):
 
 def test_production_without_secret_key_fails_loudly(monkeypatch):
     monkeypatch.setattr(config.Config, "SECRET_KEY", None)
-    with pytest.raises(config.ConfigError, match="VSC_SECRET_KEY is not set"):
+    with pytest.raises(StartupError, match="VSC_SECRET_KEY is not set"):
         create_app(config.Config)
 
 
@@ -49,6 +49,7 @@ def test_default_database_is_sqlite_in_the_instance_folder(monkeypatch):
 
 def test_production_cookies_are_secure_httponly_samesite(monkeypatch):
     monkeypatch.setattr(config.Config, "SECRET_KEY", "x" * 32)
+    monkeypatch.setattr(config.Config, "SQLALCHEMY_DATABASE_URI", "postgresql://db/vsc")
     app = create_app(config.Config)
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True
     assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"

@@ -1,10 +1,42 @@
 """vscapp: the municipal plan against terrorism and extremism, its activities and targets."""
 
+import importlib.util
+import sys
 from pathlib import Path
 
 from flask import Flask
+from gunicorn.errors import AppImportError
 
-ROOT = Path(__file__).resolve().parent.parent
+
+def settings():
+    """The configuration module, imported on first use (it reads the environment then, so
+    `vsc --env-file` can fill the environment first): its copy in vscapp/_root/ when installed
+    from a wheel, else config.py at the checkout's root."""
+    try:
+        from vscapp._root import config
+    except ModuleNotFoundError:
+        config = _checkout_config()
+    return config
+
+
+def _checkout_config():
+    """config.py at the root of the checkout this package runs from, as the module `config`
+    (the one the tests import): an editable install puts only the package on the path."""
+    path = Path(__file__).resolve().parent.parent / "config.py"
+    loaded = sys.modules.get("config")
+    if loaded is not None and Path(loaded.__file__).resolve() == path:
+        return loaded
+    spec = importlib.util.spec_from_file_location("config", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    sys.modules.setdefault("config", module)
+    return module
+
+
+def root():
+    """Where config.py, templates/, migrations/, rules/ and plans/ are: the checkout's root,
+    or vscapp/_root/ in an installed wheel."""
+    return Path(settings().__file__).resolve().parent
 
 
 def create_app(config=None):
@@ -13,8 +45,12 @@ def create_app(config=None):
     `config` is a configuration class (default: the one VSC_ENV names), or a mapping of
     settings applied over TestingConfig (what the tests and benchmarks pass).
     """
-    app = Flask(__name__, template_folder=str(ROOT / "templates"), instance_relative_config=True)
-    register_config(app, config)
+    app = Flask(__name__, template_folder=str(root() / "templates"),
+                instance_relative_config=True)
+    try:
+        register_config(app, config)
+    except settings().ConfigError as exc:
+        raise StartupError(str(exc)) from None
     register_extensions(app)
     register_blueprints(app)
     register_commands(app)
@@ -24,13 +60,18 @@ def create_app(config=None):
     return app
 
 
-def register_config(app, config):
-    import config as settings
+class StartupError(AppImportError, RuntimeError):
+    """The configuration stops the start. A one-line message, no traceback: `vsc` prints it
+    as such, and so does gunicorn (a RuntimeError with --preload, an AppImportError from a
+    worker otherwise, which then stops the server instead of starting workers again)."""
 
+
+def register_config(app, config):
+    config_module = settings()
     if config is None:
-        config = settings.from_environment()
+        config = config_module.from_environment()
     if isinstance(config, dict):
-        app.config.from_object(settings.TestingConfig)
+        app.config.from_object(config_module.TestingConfig)
         app.config.update(config)
     else:
         if hasattr(config, "check"):
@@ -52,7 +93,7 @@ def register_extensions(app):
     from vscapp.users.services import load_user
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    migrate.init_app(app, db, directory=str(root() / "migrations"))
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     login_manager.init_app(app)

@@ -5,6 +5,7 @@ import secrets
 from datetime import date
 
 import click
+from flask import current_app
 from sqlalchemy import func, select
 
 from vscapp.events import checks
@@ -20,6 +21,9 @@ from vscapp.vocabulary import Role
 @click.group("demo")
 def demo_cli():
     """Demo data for trying vscapp out. Never on a production database."""
+    if current_app.config.get("ENV_NAME") == "production":
+        raise click.ClickException("vsc demo writes demo accounts and made-up activities: it "
+                                   "does not run in production (VSC_ENV=production)")
 
 
 DEMO_ACCOUNTS = {

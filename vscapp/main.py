@@ -1,11 +1,14 @@
 """The home page: the year's indicators with their status, as far as the reader's role may see,
 grouped by strategic objective; what needs attention first."""
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, current_app, render_template, request
 from flask_login import current_user
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
 
 from vscapp.events import services as events
-from vscapp.permissions import permission_required
+from vscapp.extensions import db
+from vscapp.permissions import permission_required, public
 from vscapp.plans.services import latest_plan
 from vscapp.targets import progress
 from vscapp.targets.cards import cards
@@ -37,3 +40,22 @@ def home():
         month_as_of=month_as_of,
         cards=[card_of[r.indicator.code] for r in rows if form.keeps(r)],
         attention=[card_of[r.indicator.code] for r in progress.needs_attention(rows)])
+
+
+@bp.get("/healthz")
+@public
+def healthz():
+    """For the load balancer and monitoring: 200 when the database answers, 503 otherwise.
+    No sign-in, and nothing in the answer but that."""
+    try:
+        db.session.execute(text("SELECT 1"))
+    except SQLAlchemyError as exc:
+        db.session.rollback()
+        current_app.logger.error("health check: the database does not answer: %s", exc)
+        return _plain("database unavailable\n", 503)
+    return _plain("ok\n", 200)
+
+
+def _plain(body, status):
+    return body, status, {"Content-Type": "text/plain; charset=utf-8",
+                          "Cache-Control": "no-store"}
