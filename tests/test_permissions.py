@@ -49,6 +49,8 @@ MATRIX = [
     ("GET", "/rules/", "targets.rules_index", COORD_ONLY),
     ("GET", "/rules/2023", "targets.rules_year", COORD_ONLY),
     ("GET", "/rules/2023/versions/{version}", "targets.rules_version", COORD_ONLY),
+    ("GET", "/rules/2023/versions/{version}/rules.yaml", "targets.download", COORD_ONLY),
+    ("GET", "/rules/2023/targets", "targets.targets_form", COORD_ONLY),
     ("POST", "/rules/2023/versions/{version}/activate", "targets.activate",
      {OFFICER: 403, COORD: 302, LIAISON: 403}),
     ("GET", "/alerts/", "alerts.index", ALL),

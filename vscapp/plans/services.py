@@ -236,6 +236,13 @@ def plan_for_year(year):
     return db.session.scalar(select(Plan).where(Plan.year == year))
 
 
+def live_indicators(plan):
+    """The plan's indicators that are not retired, in the plan's order."""
+    return db.session.scalars(select(Indicator).where(
+        Indicator.plan_id == plan.id, Indicator.retired_at.is_(None))
+        .order_by(Indicator.position)).all()
+
+
 def indicator_by_code(year, code):
     """The indicator of the year's plan with this code (retired or not), or None."""
     return db.session.scalar(select(Indicator).join(Plan).where(Plan.year == year,
