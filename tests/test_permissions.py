@@ -17,6 +17,9 @@ MATRIX = [
     ("POST", "/logout", "auth.logout", {OFFICER: 302, COORD: 302, LIAISON: 302}),
     ("GET", "/plans/", "plans.index", {OFFICER: 302, COORD: 302, LIAISON: 302}),
     ("GET", "/plans/2023", "plans.show", ALL),
+    ("GET", "/plans/import", "plans.upload", COORD_ONLY),
+    ("POST", "/plans/import/confirm", "plans.confirm", {OFFICER: 403, COORD: 302,
+                                                        LIAISON: 403}),
     ("GET", "/events/", "events.index", ALL),
     ("GET", "/events/new", "events.new", ALL),
     # A record the reader may not read answers 404, like a missing one: ids cannot be probed.
