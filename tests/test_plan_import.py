@@ -6,7 +6,7 @@ import io
 
 from werkzeug.datastructures import MultiDict
 
-from helpers import PLAN_2023_NL, form_values
+from helpers import DATA, PLAN_2023_NL, form_values
 from vscapp.audit.models import AuditEntry
 from vscapp.extensions import db
 from vscapp.plans.services import plan_for_year
@@ -16,17 +16,13 @@ PLAN_2023 = PLAN_2023_NL.read_text(encoding="utf-8")
 
 
 def plan_2024():
-    """The 2023 document as a 2024 one: a new target, an indicator dropped, sector 2 filled."""
-    text = PLAN_2023.replace("2023", "2024")
-    text = text.replace("individuele raadplegingen: >/=tot 10/jaar",
-                        "individuele raadplegingen: >/=tot 12/jaar")
-    text = text.replace("\t\t- Doeltreffende formulering van aanbevelingen: Ja/Nee\n", "")
-    return text.replace(
-        "Bijdragen aan de dreigingsanalyse\n\nOperationele doelstellingen\tTe verwachten "
-        "resultaten\tIndicatoren\n1.\t\t\n2.\t\t\n",
-        "Bijdragen aan de dreigingsanalyse\n\nOperationele doelstellingen\tTe verwachten "
-        "resultaten\tIndicatoren\n1. Informatie delen met de politiezone\t- Gedeelde "
-        "analyses\t- Aantal gedeelde analyses: >/=tot 4/jaar\n")
+    """A 2024 plan: a new target, an indicator dropped, sector 2 filled (15 indicators)."""
+    return (DATA / "plan-2024-nl.md").read_text(encoding="utf-8")
+
+
+def entry_of(values, code):
+    """The number of an indicator's part of the targets form."""
+    return next(n for n, v in values if n.endswith("-code") and v == code).split("-")[1]
 
 
 def upload(client, text, name="plan-2024-nl.md"):
@@ -42,7 +38,8 @@ def test_a_new_years_plan_is_checked_compared_imported_and_its_targets_started(
     page = response.get_data(as_text=True)
     assert "Changes against the plan of 2023" in page
     added = page.split('id="added"')[1].split("</ul>")[0]
-    assert "S2.SD1.OD1.I1" in added and "Aantal gedeelde analyses" in added
+    assert "S2.SD1.OD1.I1" in added and "Aantal gedeelde dreigingsanalyses" in added
+    assert added.count("<li>") == 3
     removed = page.split('id="removed"')[1].split("</ul>")[0]
     assert "S1.SD3.OD3.I2" in removed
     retargeted = page.split('id="retargeted"')[1].split("</ul>")[0]
@@ -55,14 +52,14 @@ def test_a_new_years_plan_is_checked_compared_imported_and_its_targets_started(
     assert response.status_code == 302
     assert response.headers["Location"] == "/rules/2024/targets"
     plan = plan_for_year(2024)
-    assert len([i for i in plan.indicators if not i.retired_at]) == 13
+    assert len([i for i in plan.indicators if not i.retired_at]) == 15
     entry = db.session.query(AuditEntry).filter_by(action="plan.import").order_by(
         AuditEntry.id.desc()).first()
     assert entry.actor_id == coordinator.id and entry.after["source"] == "plan-2024-nl.md"
 
     # the targets start from 2023's where the code is the same; the new one is to set
     form = client.get("/rules/2024/targets").get_data(as_text=True)
-    assert "Indicators to set: 1." in form
+    assert "Indicators to set: 3." in form
     assert 'id="i-S2.SD1.OD1.I1" open>' in form
     values = form_values(form, "targets-form")
     assert ("indicators-1-code", "S1.SD1.OD2.I1") in values
@@ -75,12 +72,17 @@ def test_a_new_years_plan_is_checked_compared_imported_and_its_targets_started(
         'id="i-S2.SD1.OD1.I1"')[1].split("</details>")[0]
     assert services.versions(2024) == []
 
-    new = [i for i, (name, value) in enumerate(values) if value == "S2.SD1.OD1.I1"][0]
-    entry = values[new][0].split("-")[1]
     filled = MultiDict(values)
+    entry = entry_of(values, "S2.SD1.OD1.I1")
     filled.setlist(f"indicators-{entry}-how", ["count"])
     filled.setlist(f"indicators-{entry}-events", ["police_contact"])
     filled.setlist(f"indicators-{entry}-target", ["4"])
+    for code, how, events, target in (("S2.SD1.OD1.I2", "count", "csil_meeting", "6"),
+                                      ("S2.SD1.OD2.I1", "milestone", "police_contact", "")):
+        entry = entry_of(values, code)
+        filled.setlist(f"indicators-{entry}-how", [how])
+        filled.setlist(f"indicators-{entry}-events", [events])
+        filled.setlist(f"indicators-{entry}-target", [target])
     response = client.post("/rules/2024/targets", data=filled)
     assert response.status_code == 302, response.get_data(as_text=True)
     version = services.versions(2024)[0]
@@ -96,7 +98,7 @@ def test_a_new_years_plan_is_checked_compared_imported_and_its_targets_started(
 def test_errors_in_the_document_are_shown_with_their_line_and_nothing_is_stored(
         client, as_role, plan_2023):
     as_role("coordinator")
-    broken = plan_2024().replace("individuele raadplegingen: >/=tot 12/jaar",
+    broken = plan_2024().replace("individuele raadplegingen: ≥ 12 per jaar",
                                  "individuele raadplegingen: veel")
     response = upload(client, broken)
     assert response.status_code == 400
@@ -123,15 +125,7 @@ def test_a_document_that_is_not_utf8_is_refused_with_its_line(client, as_role, p
 
 def test_a_french_plan_is_imported_from_the_browser_too(client, as_role, plan_2023):
     as_role("coordinator")
-    french = (PLAN_2023.replace("PROJECTPLAN", "PLAN DE PROJET")
-              .replace("Activiteitssector", "Secteur d'activité")
-              .replace("Algemene doelstelling", "Objectif général")
-              .replace("Strategische doelstelling", "Objectif stratégique")
-              .replace("Domein", "Domaine")
-              .replace("Operationele doelstellingen", "Objectifs opérationnels")
-              .replace("Ja/Nee", "Oui/Non").replace("/jaar", "/an").replace(">/=tot", ">/= à")
-              .replace("$\\geq$ tot", "$\\geq$ à")
-              .replace("STAD/GEMEENTE", "VILLE/COMMUNE DE").replace("*KB van", "*AR du"))
+    french = (DATA / "plan-2023-fr.md").read_text(encoding="utf-8")
     response = upload(client, french, "plan-2023-fr.md")
     page = response.get_data(as_text=True)
     assert response.status_code == 200, page
