@@ -140,3 +140,16 @@ def test_the_confirmation_needs_a_document(client, as_role, plan_2023):
     as_role("coordinator")
     response = client.post("/plans/import/confirm", data={"text": "", "filename": "x"})
     assert response.status_code == 302 and response.headers["Location"] == "/plans/import"
+
+
+def test_a_document_near_the_size_limit_reaches_its_confirmation(client, as_role, plan_2023):
+    from vscapp.plans.parser import MAX_BYTES
+
+    as_role("coordinator")
+    text = plan_2024()
+    text += "\n" * (MAX_BYTES - len(text.encode()) - 10)
+    assert len(text.encode()) > 500_000
+    # posted as the confirmation page posts it (the test client's own multipart upload of a
+    # file this large leaves a temporary file open)
+    response = client.post("/plans/import/confirm", data={"text": text, "filename": "big.md"})
+    assert response.status_code == 302 and plan_for_year(2024) is not None
