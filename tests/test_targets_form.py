@@ -4,7 +4,7 @@ same validator, compared in words, activated and reactivated with a reason."""
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
-from helpers import form_values
+from helpers import RULES_2023, form_values
 from vscapp.audit.models import AuditEntry
 from vscapp.engine.rulesfile import parse_rules
 from vscapp.extensions import db
@@ -175,3 +175,15 @@ def test_the_form_speaks_dutch_and_french(client, make_user, rules_2023):
         html = open_form(client)
         assert all(word in html for word in words), language
         client.post("/logout")
+
+
+def test_an_indicator_the_active_rules_lack_is_to_set(client, as_role, plan_2023):
+    from vscapp.targets.editing import from_text, to_yaml
+
+    targets = from_text(RULES_2023.read_text(encoding="utf-8"))
+    targets.indicators = [i for i in targets.indicators if i.code != "S1.SD4.OD3.I1"]
+    services.activate(services.save_version(to_yaml(targets), "12 of 13"), "partial")
+    db.session.commit()
+    as_role("coordinator")
+    html = open_form(client)
+    assert "Indicators to set: 1." in html and 'id="i-S1.SD4.OD3.I1" open>' in html

@@ -139,7 +139,8 @@ def targets_form(year):
     return render_template("targets/targets_form.html", year=year, form=form,
                            indicators=dict(zip([i.code for i in indicators], indicators,
                                                strict=True)),
-                           to_set={i.code for i in targets.indicators if i.to_set},
+                           to_set={i.code for i in indicators
+                                   if getattr(targets.indicator(i.code), "to_set", True)},
                            start_version=start_version, earlier=earlier), status
 
 
