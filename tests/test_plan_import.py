@@ -153,3 +153,26 @@ def test_a_document_near_the_size_limit_reaches_its_confirmation(client, as_role
     # file this large leaves a temporary file open)
     response = client.post("/plans/import/confirm", data={"text": text, "filename": "big.md"})
     assert response.status_code == 302 and plan_for_year(2024) is not None
+
+
+def test_a_plan_in_both_languages_changes_structure_only_when_the_coordinator_says_so(
+        client, as_role, plan_2023_fr):
+    as_role("coordinator")
+    corrected = PLAN_2023.replace("individuele raadplegingen: >/=tot 10/jaar",
+                                  "individuele raadplegingen: >/=tot 11/jaar")
+    page = upload(client, corrected).get_data(as_text=True)
+    mismatch = page.split('id="mismatch"')[1].split("</section>")[0]
+    assert "S1.SD1.OD2.I1: the target is at least 10 in the plan and at least 11" in mismatch
+    values = form_values(page, "plan-confirm")
+    response = client.post("/plans/import/confirm", data=MultiDict(values))
+    assert response.status_code == 400
+
+    def target():
+        return next(i.target for i in plan_for_year(2023).indicators
+                    if i.code == "S1.SD1.OD2.I1")
+
+    assert target() == 10
+    response = client.post("/plans/import/confirm",
+                           data=MultiDict([*values, ("restructure", "y")]))
+    assert response.status_code == 302
+    assert target() == 11

@@ -3,7 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired, FileSize
-from wtforms import HiddenField
+from wtforms import BooleanField, HiddenField
 from wtforms.validators import DataRequired, Length
 
 from vscapp.plans.parser import MAX_BYTES
@@ -20,3 +20,6 @@ class PlanConfirmForm(FlaskForm):
 
     text = HiddenField(validators=[DataRequired(), Length(max=MAX_BYTES)])
     filename = HiddenField(validators=[Length(max=200)])
+    restructure = BooleanField(_l("The plan itself changed: import this document anyway, as "
+                                  "the corrected plan (then import it in the other language "
+                                  "too)."))

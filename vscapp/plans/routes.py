@@ -8,7 +8,9 @@ from vscapp.permissions import permission_required
 from vscapp.plans.forms import PlanConfirmForm, PlanUploadForm
 from vscapp.plans.parser import PlanFormatError, decode, parse_plan
 from vscapp.plans.services import (
+    PlanMismatchError,
     changes_since,
+    check_same_structure,
     import_plan,
     missing_languages,
     plan_for_year,
@@ -58,12 +60,22 @@ def upload():
     return confirm_page(parsed, PlanConfirmForm(text=text, filename=filename))
 
 
-def confirm_page(parsed, form):
-    earlier = previous_plan(parsed.year)
+def confirm_page(parsed, form, status=200):
+    earlier, existing = previous_plan(parsed.year), plan_for_year(parsed.year)
     return render_template(
         "plans/import_confirm.html", parsed=parsed, form=form, earlier=earlier,
-        existing=plan_for_year(parsed.year),
-        changes=changes_since(parsed, earlier, parsed.language))
+        existing=existing, mismatch=structure_mismatch(existing, parsed),
+        changes=changes_since(parsed, earlier, parsed.language)), status
+
+
+def structure_mismatch(plan, parsed):
+    """What differs from the plan already imported in the other language, or []."""
+    try:
+        if plan is not None:
+            check_same_structure(plan, parsed)
+    except PlanMismatchError as exc:
+        return exc.messages
+    return []
 
 
 @bp.post("/import/confirm")
@@ -79,7 +91,12 @@ def confirm():
     except PlanFormatError:
         flash(_("The document was not received: upload it again."), "error")
         return redirect(url_for("plans.upload"))
-    report = import_plan(parsed, source=form.filename.data or "browser")
+    try:
+        report = import_plan(parsed, source=form.filename.data or "browser",
+                             restructure=form.restructure.data)
+    except PlanMismatchError:
+        db.session.rollback()
+        return confirm_page(parsed, form, 400)
     db.session.commit()
     flash(_("Plan %(year)s imported (%(language)s): %(created)s created, %(updated)s updated, "
             "%(retired)s retired.", year=parsed.year, language=parsed.language.upper(),

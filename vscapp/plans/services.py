@@ -67,16 +67,16 @@ def changes_since(parsed, plan, lang):
     changes = PlanChanges()
     for code, (text, kind, target) in new.items():
         if code not in old:
-            changes.added.append((code, text, _target(kind, target)))
+            changes.added.append((code, text, _plan_target(kind, target)))
         elif (old[code][1], old[code][2]) != (kind, target):
-            changes.retargeted.append((code, text, _target(*old[code][1:]),
-                                       _target(kind, target)))
-    changes.removed = [(code, text, _target(kind, target))
+            changes.retargeted.append((code, text, _plan_target(*old[code][1:]),
+                                       _plan_target(kind, target)))
+    changes.removed = [(code, text, _plan_target(kind, target))
                        for code, (text, kind, target) in old.items() if code not in new]
     return changes
 
 
-def _target(kind, target):
+def _plan_target(kind, target):
     """A target as the plan has it: True for yes/no, else the number."""
     return True if kind == "yes_no" else target
 
