@@ -152,8 +152,10 @@ def test_an_unknown_recipient_is_refused_by_the_validator_at_its_field(
         "indicators-7-own_alerts": "y",
         "indicators-7-alerts-off_target_others": "nobody@example.test"}))
     assert response.status_code == 400
-    part = response.get_data(as_text=True).split('id="i-S1.SD3.OD3.I1"')[1].split("</details>")[0]
-    assert "no active account nobody@example.test" in part
+    html = response.get_data(as_text=True)
+    field = html.split('for="indicators-7-alerts-off_target_others"')[1]
+    field = field.split('<div class="field')[0]
+    assert '<p class="error">no active account nobody@example.test</p>' in field
     assert len(services.versions(2023)) == 1
 
 

@@ -111,6 +111,9 @@ class PercentField(IntegerField):
         return "" if self.data is None else f"{self.data * 100:.2f}".rstrip("0").rstrip(".")
 
 
+# Where a rules file's error about an indicator's key shows in its part of the form.
+FIELD_OF_KEY = {"measure": "how", "field": "how", "events": "events", "target": "target",
+                "pace": "pace", "due": "due", "quarters": "q4", "note": "note"}
 EMAIL_LIST = re.compile(r"[\s,;]+")
 
 
@@ -129,6 +132,10 @@ class AlertsForm(Form):
             recipients = (alerts or {}).get(status, ())
             self[status].data = [r for r in recipients if r in set(Role)]
             self[f"{status}_others"].data = ", ".join(r for r in recipients if r not in set(Role))
+
+    def field_of(self, path):
+        status = path[0] if path and path[0] in ("at_risk", "off_target") else "off_target"
+        return self[f"{status}_others"]
 
     def value(self):
         alerts = {}
@@ -221,6 +228,15 @@ class IndicatorTargetsForm(Form):
             self.alerts.form.value() if self.own_alerts.data else None,
             (self.note.data or "").strip() or None)
 
+    def field_of(self, path):
+        """The field of this indicator an error path (target, alerts.off_target) is about."""
+        key = path[0] if path else "measure"
+        if key == "alerts":
+            return self.alerts.form.field_of(path[1:])
+        if key == "bands":
+            return self.bands.form.at_risk
+        return self[FIELD_OF_KEY.get(key, "how")]
+
     def due_value(self, start, end):
         if self.pace.data != "due":
             return None
@@ -284,6 +300,26 @@ class YearTargetsForm(FlaskForm):
                               self.alerts.form.value(),
                               [e.form.value(start, end) for e in self.indicators])
         return targets if valid and not self.has_errors() else None
+
+    def place_errors(self, errors):
+        """Put each error of the rules file's validator next to its field, the rest above."""
+        for error in errors:
+            field = self.field_of(error.path.split("."))
+            (field.errors if field is not None else self.form_errors).append(error.message)
+
+    def field_of(self, path):
+        """The field a validator's error path (indicators.CODE.target, bands.at_risk) is
+        about, or None."""
+        if path[0] == "indicators":
+            for entry in self.indicators:
+                code = entry.form.code.data.split(".")
+                if path[1:1 + len(code)] == code:
+                    return entry.form.field_of(path[1 + len(code):])
+            return None
+        top = {"decree": self.decree, "period": self.end, "bands": self.bands.form.at_risk}
+        if path[0] == "alerts":
+            return self.alerts.form.field_of(path[1:])
+        return top.get(path[0])
 
     def codes_with_errors(self):
         """The indicators whose fields hold an error (their part of the form opens)."""

@@ -120,7 +120,7 @@ def targets_form(year):
     names = type_names()
     form = YearTargetsForm(codes=[i.code for i in indicators],
                            event_types=choices(names.items()),
-                           indicators=[{} for _ in indicators])
+                           indicators=[{}] * len(indicators))
     targets, start_version, earlier = starting_targets(year, request.args.get("from", type=int))
     if not form.is_submitted():
         form.fill(targets)
@@ -131,7 +131,7 @@ def targets_form(year):
             version = services.save_targets(typed, current_user, texts)
         except RulesFileError as exc:
             db.session.rollback()
-            place_errors(form, exc.errors)
+            form.place_errors(exc.errors)
         else:
             db.session.commit()
             return redirect(url_for("targets.rules_version", year=year, version_id=version.id))
@@ -142,34 +142,6 @@ def targets_form(year):
                            to_set={i.code for i in indicators
                                    if getattr(targets.indicator(i.code), "to_set", True)},
                            start_version=start_version, earlier=earlier), status
-
-
-# Where a rules file's error path (indicators.CODE.key) shows in the targets form.
-FIELD_OF_KEY = {"measure": "how", "field": "how", "events": "events", "target": "target",
-                "pace": "pace", "due": "due", "quarters": "q4", "note": "note"}
-
-
-def place_errors(form, errors):
-    """Put each validator error next to its field in the form, the rest above it."""
-    entries = {e.form.code.data: e.form for e in form.indicators}
-    for error in errors:
-        parts = error.path.split(".")
-        target = None
-        if parts[0] == "indicators" and len(parts) > 1:
-            code = next((c for c in entries if error.path.startswith(f"indicators.{c}")), None)
-            key = error.path.removeprefix(f"indicators.{code}.").split(".")[0] if code else ""
-            sub = entries.get(code)
-            target = sub and (sub[FIELD_OF_KEY[key]] if key in FIELD_OF_KEY else
-                              sub.alerts.form.at_risk_others if key == "alerts" else
-                              sub.bands.form.at_risk if key == "bands" else sub.how)
-        elif parts[0] in ("decree", "bands", "alerts") or error.path.startswith("period"):
-            target = {"decree": form.decree, "bands": form.bands.form.at_risk,
-                      "alerts": form.alerts.form.at_risk_others,
-                      "period": form.end}[parts[0]]
-        if target is not None:
-            target.errors.append(error.message)
-        else:
-            form.form_errors.append(error.message)
 
 
 @bp.post("/rules/<int:year>/versions/<int:version_id>/activate")
