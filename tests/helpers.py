@@ -93,3 +93,47 @@ def make_event(code, user, on=None, quantity=1, participants=None, note=None, ca
                                      participants, note, case_ref), user)
     db.session.commit()
     return event
+
+
+def form_values(html, form_class):
+    """What a browser would post from the form of class `form_class` in a page, unchanged:
+    [(name, value)] of its inputs, checked boxes, selected options and text areas."""
+    from html.parser import HTMLParser
+
+    class Reader(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.inside, self.values, self.select, self.textarea = False, [], None, None
+
+        def handle_starttag(self, tag, attrs):
+            a = dict(attrs)
+            if tag == "form":
+                self.inside = form_class in (a.get("class") or "").split()
+            elif not self.inside:
+                return
+            elif tag == "input" and a.get("name"):
+                if a.get("type") not in ("checkbox", "radio") or "checked" in a:
+                    self.values.append((a["name"], a.get("value", "on")))
+            elif tag == "select":
+                self.select = a["name"]
+            elif tag == "option" and self.select and "selected" in a:
+                self.values.append((self.select, a.get("value", "")))
+            elif tag == "textarea":
+                self.textarea = [a["name"], ""]
+
+        def handle_endtag(self, tag):
+            if tag == "form":
+                self.inside = False
+            elif tag == "select":
+                self.select = None
+            elif tag == "textarea" and self.textarea:
+                self.values.append((self.textarea[0], self.textarea[1].removeprefix("\n")))
+                self.textarea = None
+
+        def handle_data(self, data):
+            if self.textarea:
+                self.textarea[1] += data
+
+    reader = Reader()
+    reader.feed(html)
+    return reader.values

@@ -18,6 +18,9 @@ MATRIX = [
     ("POST", "/logout", "auth.logout", {OFFICER: 302, COORD: 302, LIAISON: 302}),
     ("GET", "/plans/", "plans.index", {OFFICER: 302, COORD: 302, LIAISON: 302}),
     ("GET", "/plans/2023", "plans.show", ALL),
+    ("GET", "/plans/import", "plans.upload", COORD_ONLY),
+    ("POST", "/plans/import/confirm", "plans.confirm", {OFFICER: 403, COORD: 302,
+                                                        LIAISON: 403}),
     ("GET", "/events/", "events.index", ALL),
     ("GET", "/events/new", "events.new", ALL),
     # A record the reader may not read answers 404, like a missing one: ids cannot be probed.
@@ -50,6 +53,8 @@ MATRIX = [
     ("GET", "/rules/", "targets.rules_index", COORD_ONLY),
     ("GET", "/rules/2023", "targets.rules_year", COORD_ONLY),
     ("GET", "/rules/2023/versions/{version}", "targets.rules_version", COORD_ONLY),
+    ("GET", "/rules/2023/versions/{version}/rules.yaml", "targets.download", COORD_ONLY),
+    ("GET", "/rules/2023/targets", "targets.targets_form", COORD_ONLY),
     ("POST", "/rules/2023/versions/{version}/activate", "targets.activate",
      {OFFICER: 403, COORD: 302, LIAISON: 403}),
     ("GET", "/alerts/", "alerts.index", ALL),

@@ -16,6 +16,7 @@ from vscapp.vocabulary import Granularity, Role
 EVERYONE = frozenset(Role)
 GRANTS = {
     "plan.view": EVERYONE,
+    "plan.import": frozenset({Role.COORDINATOR}),
     "events.view": EVERYONE,
     "events.record": EVERYONE,
     "events.redact": frozenset({Role.COORDINATOR}),

@@ -47,6 +47,20 @@ ROLE_LABELS = {
     Role.LIAISON: N_("Police liaison"),
 }
 
+# How a rules file measures an indicator ("how": measure, and the field a sum adds up) and
+# the pace of what is expected, as the targets form and the comparison of versions say them.
+MEASURE_LABELS = {
+    "count": N_("count of activities"),
+    "sum:participants": N_("sum of participants"),
+    "sum:quantity": N_("sum of quantities"),
+    "milestone": N_("milestone (yes/no)"),
+}
+PACE_LABELS = {
+    "even": N_("even through the period"),
+    "quarterly": N_("shares per quarter"),
+    "due": N_("all by a due date"),
+}
+
 
 class Delivery(StrEnum):
     """How a user receives alert e-mails."""

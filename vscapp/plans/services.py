@@ -44,6 +44,49 @@ class ImportReport:
                 f"{len(self.updated)} updated, {len(self.retired)} retired.")
 
 
+@dataclass
+class PlanChanges:
+    """A parsed plan against the plan of an earlier year: indicators by code."""
+
+    added: list = field(default_factory=list)  # (code, text, target)
+    removed: list = field(default_factory=list)  # (code, text, target)
+    retargeted: list = field(default_factory=list)  # (code, text, old target, new target)
+
+
+def indicator_rows(parsed):
+    """{code: (text, kind, target)} of a parsed plan's indicators."""
+    return {code: (text, extra["kind"], extra["target"])
+            for kind, code, _, _, text, extra in flatten(parsed) if kind == "indicator"}
+
+
+def changes_since(parsed, plan, lang):
+    """What the parsed plan adds, removes and retargets against `plan` (None: all added)."""
+    new = indicator_rows(parsed)
+    old = {i.code: (text_in(i, "text", lang), i.kind, i.target)
+           for i in (live_indicators(plan) if plan else [])}
+    changes = PlanChanges()
+    for code, (text, kind, target) in new.items():
+        if code not in old:
+            changes.added.append((code, text, _plan_target(kind, target)))
+        elif (old[code][1], old[code][2]) != (kind, target):
+            changes.retargeted.append((code, text, _plan_target(*old[code][1:]),
+                                       _plan_target(kind, target)))
+    changes.removed = [(code, text, _plan_target(kind, target))
+                       for code, (text, kind, target) in old.items() if code not in new]
+    return changes
+
+
+def _plan_target(kind, target):
+    """A target as the plan has it: True for yes/no, else the number."""
+    return True if kind == "yes_no" else target
+
+
+def previous_plan(year):
+    """The plan of the latest year before `year`, or None."""
+    return db.session.scalar(select(Plan).where(Plan.year < year).order_by(Plan.year.desc())
+                             .limit(1))
+
+
 def flatten(parsed):
     """The parsed tree as ordered (kind, code, parent code, number, text, extra) rows."""
     for sector in parsed.sectors:
@@ -234,6 +277,13 @@ def _plain(value):
 
 def plan_for_year(year):
     return db.session.scalar(select(Plan).where(Plan.year == year))
+
+
+def live_indicators(plan):
+    """The plan's indicators that are not retired, in the plan's order."""
+    return db.session.scalars(select(Indicator).where(
+        Indicator.plan_id == plan.id, Indicator.retired_at.is_(None))
+        .order_by(Indicator.position)).all()
 
 
 def indicator_by_code(year, code):

@@ -5,13 +5,16 @@ carried over from the latest earlier year that has active rules for the same cod
 indicator gets an empty `events: []` that validation refuses until someone fills it in.
 """
 
+from datetime import date
+
 import yaml
 from sqlalchemy import select
 
 from vscapp.clock import today
 from vscapp.extensions import db
-from vscapp.plans.models import Indicator, IndicatorKind
-from vscapp.plans.services import plan_for_year
+from vscapp.plans.models import IndicatorKind
+from vscapp.plans.services import live_indicators, plan_for_year
+from vscapp.targets.editing import DEFAULT, YearTargets, carried_over, from_text
 from vscapp.targets.models import RulesActivation
 from vscapp.targets.services import active_version, compiled
 
@@ -28,6 +31,27 @@ def previous_rules(year):
         return {}, None
     ruleset = compiled(active_version(earlier).content)
     return {rule.code: rule for rule in ruleset.indicators}, earlier
+
+
+def draft_targets(year, lang):
+    """A year's targets for the form: the plan's indicators, each carried over from the latest
+    earlier year's active rules where its code is there too, else to set."""
+    plan = plan_for_year(year)
+    if plan is None:
+        raise DraftError(f"no plan for {year}")
+    earlier = db.session.scalar(select(RulesActivation.year).where(RulesActivation.year < year)
+                                .order_by(RulesActivation.year.desc()).limit(1))
+    previous = from_text(active_version(earlier).content) if earlier else None
+    decree = getattr(plan, f"decree_{lang}") or next(
+        (d for d in (plan.decree_nl, plan.decree_fr) if d), "")
+    targets = YearTargets(year, decree, date(year, 1, 1), date(year, 12, 31),
+                          previous.bands if previous else DEFAULT,
+                          previous.alerts if previous else {"off_target": ("coordinator",)})
+    for indicator in live_indicators(plan):
+        targets.indicators.append(carried_over(
+            previous.indicator(indicator.code) if previous else None, indicator.code,
+            indicator.kind == IndicatorKind.YES_NO, indicator.target, year))
+    return targets, earlier
 
 
 def draft_rules(year):
@@ -54,10 +78,7 @@ def draft_rules(year):
         "  off_target: [coordinator]",
         "indicators:",
     ]
-    indicators = db.session.scalars(select(Indicator).where(
-        Indicator.plan_id == plan.id, Indicator.retired_at.is_(None))
-        .order_by(Indicator.position)).all()
-    for indicator in indicators:
+    for indicator in live_indicators(plan):
         lines += _indicator_lines(indicator, carried.get(indicator.code), year, lang)
     return "\n".join(lines) + "\n"
 

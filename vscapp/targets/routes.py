@@ -1,19 +1,24 @@
 """The coordinator's rules workflow (see, edit, validate, preview, activate, roll back) and the
 status of each indicator for everyone."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import select
 
 from vscapp.engine.rulesfile import RulesFileError
+from vscapp.events.models import EventType
 from vscapp.extensions import db
-from vscapp.forms import personal_data_error
+from vscapp.forms import choices, personal_data_error
+from vscapp.i18n import current_language, text_in
 from vscapp.permissions import may_see_indicator, permission_required, require
-from vscapp.plans.services import indicator_by_code, plan_for_year, plan_years
-from vscapp.targets import progress, services
-from vscapp.targets.forms import ActivateForm, AsOfForm, RulesForm
+from vscapp.plans.services import indicator_by_code, live_indicators, plan_for_year, plan_years
+from vscapp.targets import editing, progress, services, wording
+from vscapp.targets.draft import draft_targets
+from vscapp.targets.forms import ActivateForm, AsOfForm, RulesForm, YearTargetsForm
 from vscapp.targets.models import RulesVersion
 from vscapp.views import as_of_from, to_latest_year
+from vscapp.vocabulary import content_language
 
 bp = Blueprint("targets", __name__)
 
@@ -51,9 +56,11 @@ def rules_year(year):
             db.session.commit()
             return redirect(url_for("targets.rules_version", year=year, version_id=version.id))
     lines = (form.content.data or "").splitlines() if errors else []
+    activations = services.activations(year)
     return render_template("targets/rules_year.html", year=year, form=form, active=active,
                            errors=errors, lines=lines, versions=services.versions(year),
-                           activations=services.activations(year)), 400 if errors else 200
+                           activations=activations,
+                           activated={a.version_id for a in activations}), 400 if errors else 200
 
 
 @bp.get("/rules/<int:year>/versions/<int:version_id>")
@@ -65,12 +72,76 @@ def rules_version(year, version_id):
     as_of = as_of_from(form, year)
     preview = services.evaluate_year(year, as_of, version)
     current = {r.code: r for r in services.evaluate_year(year, as_of, active)} if active else {}
+    changes = editing.differences(editing.from_text(active.content) if active else None,
+                                  editing.from_text(version.content))
     return render_template(
         "targets/rules_version.html", year=year, version=version, active=active, as_of=as_of,
         preview=preview, current=current, form=ActivateForm(), as_of_form=form,
+        changes=wording.in_words(changes, services.indicator_texts(year), type_names()),
         diff=services.diff(active.content if active else "", version.content,
                            f"version {active.number}" if active else "(none)",
                            f"version {version.number}"))
+
+
+@bp.get("/rules/<int:year>/versions/<int:version_id>/rules.yaml")
+@permission_required("rules.manage")
+def download(year, version_id):
+    version = get_version(year, version_id)
+    name = f"rules-{year}-v{version.number}.yaml"
+    return Response(version.content, mimetype="application/yaml",
+                    headers={"Content-Disposition": f"attachment; filename={name}"})
+
+
+def type_names():
+    """{code: name} of every activity type, in the reader's language."""
+    lang = content_language(current_language())
+    return {t.code: t.name(lang) for t in db.session.scalars(
+        select(EventType).order_by(EventType.sector, EventType.code))}
+
+
+def starting_targets(year, version_id):
+    """What the form shows first: the chosen version, else the active one, else the latest,
+    else a draft carried over from the latest earlier year (and that year)."""
+    version = (get_version(year, version_id) if version_id else
+               services.active_version(year) or next(iter(services.versions(year)), None))
+    if version is not None:
+        return editing.from_text(version.content), version, None
+    targets, earlier = draft_targets(year, content_language(current_language()))
+    return targets, None, earlier
+
+
+@bp.route("/rules/<int:year>/targets", methods=["GET", "POST"])
+@permission_required("rules.manage")
+def targets_form(year):
+    plan = plan_for_year(year)
+    if plan is None:
+        abort(404)
+    indicators = live_indicators(plan)
+    names = type_names()
+    form = YearTargetsForm(codes=[i.code for i in indicators],
+                           event_types=choices(names.items()),
+                           indicators=[{}] * len(indicators))
+    targets, start_version, earlier = starting_targets(year, request.args.get("from", type=int))
+    if not form.is_submitted():
+        form.fill(targets)
+    elif (typed := form.value(year)) is not None:
+        lang = content_language(current_language())
+        texts = {i.code: text_in(i, "text", lang) for i in indicators}
+        try:
+            version = services.save_targets(typed, current_user, texts)
+        except RulesFileError as exc:
+            db.session.rollback()
+            form.place_errors(exc.errors)
+        else:
+            db.session.commit()
+            return redirect(url_for("targets.rules_version", year=year, version_id=version.id))
+    status = 400 if form.is_submitted() else 200
+    return render_template("targets/targets_form.html", year=year, form=form,
+                           indicators=dict(zip([i.code for i in indicators], indicators,
+                                               strict=True)),
+                           to_set={i.code for i in indicators
+                                   if getattr(targets.indicator(i.code), "to_set", True)},
+                           start_version=start_version, earlier=earlier), status
 
 
 @bp.post("/rules/<int:year>/versions/<int:version_id>/activate")

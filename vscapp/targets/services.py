@@ -29,6 +29,7 @@ from vscapp.extensions import db
 from vscapp.permissions import granularity, may_see_indicator
 from vscapp.plans.models import Indicator
 from vscapp.plans.services import plan_for_year
+from vscapp.targets import editing
 from vscapp.targets.models import RulesActivation, RulesVersion
 from vscapp.users.models import User
 from vscapp.vocabulary import Granularity
@@ -89,6 +90,14 @@ def save_version(text, source, user=None, year=None):
     audit.record("rules.version", version, after={"year": version.year, "number": number,
                                                   "source": version.source}, actor=user)
     return version
+
+
+def save_targets(targets, user, texts=None):
+    """Store the targets typed in the form as the next rules version of their year: the file is
+    written from them and validated as an upload is (RulesFileError if it fails)."""
+    header = [f"Rules {targets.year}, written from the targets form (see rules/README.md)."]
+    return save_version(editing.to_yaml(targets, texts, header), source="form", user=user,
+                        year=targets.year)
 
 
 def activate(version, reason, user=None):
