@@ -37,12 +37,21 @@ def menu_numbers():
     if "menu_numbers" not in g:
         from flask_login import current_user
 
-        from vscapp.alerts.services import open_count
-
         reader = current_user._get_current_object() if current_user else None
-        g.menu_numbers = {"open_alert_count": open_count(reader)
+        g.menu_numbers = {"open_alert_count": _open_alert_count(reader)
                           if permissions.has(reader, "alerts.view") else None}
     return g.menu_numbers
+
+
+def _open_alert_count(reader):
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from vscapp.alerts.services import open_count
+
+    try:
+        return open_count(reader)
+    except SQLAlchemyError:  # an error page for a database that is down still shows
+        return None
 
 
 def format_day(day):
