@@ -113,8 +113,8 @@ def test_comment_is_saved_audited_and_exported(client, as_role, demo_2023):
     assert f"Last edited by {coordinator.email}" in page
     body = client.get("/report/2023/export.csv?as_of=2023-12-31&lang=nl").data
     rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig")), delimiter=";"))
-    police = next(r for r in rows[1:] if r[1] == "S1.SD4.OD2.I1")
-    assert police[4:] == ["1", "3", "buiten doel", "Police cell reorganised in spring"]
+    police = next(r for r in rows[1:] if r[3] == "S1.SD4.OD2.I1")
+    assert police[6:] == ["1", "3", "buiten doel", "Police cell reorganised in spring"]
 
 
 def test_all_comments_in_one_form_and_nothing_typed_is_lost(client, as_role, demo_2023):
@@ -183,9 +183,10 @@ def test_csv_has_its_header_first_and_one_row_per_indicator(client, as_role, dem
     as_role("coordinator")
     body = client.get("/report/2023/export.csv?as_of=2023-12-31&lang=nl").data
     rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig")), delimiter=";"))
-    assert rows[0][:3] == ["Evaluatiedatum", "Code", "Indicator"]
+    assert rows[0][:5] == ["Gemeente", "Planjaar", "Evaluatiedatum", "Code", "Indicator"]
     assert len(rows) == 1 + 13
-    assert {row[0] for row in rows[1:]} == {"2023-12-31"}
+    assert {tuple(row[:3]) for row in rows[1:]} == {
+        ("Sint-Jans-Molenbeek", "2023", "2023-12-31")}
 
 
 def test_pdf_headers_page_numbers_who_and_a_summary(client, as_role, demo_2023):

@@ -299,8 +299,8 @@ def report_meta(title):
 def test_csv_cells_that_would_run_as_formulas_get_a_quote(app, formula):
     body = exports.to_csv(report_rows(formula), report_meta("-Titel"))
     rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"), newline=""), delimiter=";"))
-    assert rows[1] == ["2023-12-31", "S1.SD1.OD1.I1", "'=Tekst", "x", "11", "7.5", "",
-                       "'" + formula]
+    assert rows[1] == ["'=Gemeente", "2023", "2023-12-31", "S1.SD1.OD1.I1", "'=Tekst", "x",
+                       "11", "7.5", "", "'" + formula]
 
 
 @pytest.mark.parametrize("formula", FORMULAS)
@@ -330,8 +330,8 @@ def test_a_report_comment_that_looks_like_a_formula_is_exported_as_text(
     response = client.get("/report/2023/export.csv?as_of=2023-12-31&lang=nl")
     assert response.headers.getlist("Content-Type") == ["text/csv; charset=utf-8"]
     rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig")), delimiter=";"))
-    row = next(r for r in rows[1:] if r[1] == "S1.SD1.OD2.I1")
-    assert row[4:6] == ["0", "10"] and row[7] == "'=1+1"
+    row = next(r for r in rows[1:] if r[3] == "S1.SD1.OD2.I1")
+    assert row[6:8] == ["0", "10"] and row[9] == "'=1+1"
     response = client.get("/report/2023/export.xlsx?as_of=2023-12-31&lang=nl")
     assert len(response.headers.getlist("Content-Type")) == 1
     sheet = load_workbook(io.BytesIO(response.data)).worksheets[0]

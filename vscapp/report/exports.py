@@ -64,8 +64,8 @@ def headers():
 
 
 def csv_headers():
-    return [_("Evaluation date"), _("Code"), _("Indicator"), _("Target"), _("Result"),
-            _("Expected by then"), _("Status"), _("Comment")]
+    return [_("Municipality"), _("Plan year"), _("Evaluation date"), _("Code"), _("Indicator"),
+            _("Target"), _("Result"), _("Expected by then"), _("Status"), _("Comment")]
 
 
 def level_name(row):
@@ -115,13 +115,14 @@ def csv_safe(cells):
 
 def to_csv(rows, meta):
     """Semicolon-separated UTF-8 with a BOM: what spreadsheets in Belgium open directly. The
-    header row first, then one row per indicator with the evaluation date in each."""
+    header row first, then one row per indicator, each saying whose plan, which year and
+    which evaluation date (rows of several reports can be put together)."""
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow(csv_safe(csv_headers()))
-    day = meta.as_of.isoformat()
-    writer.writerows(csv_safe([day, *as_cells(row)[1:]]) for row in rows
+    which = [meta.municipality, meta.year, meta.as_of.isoformat()]
+    writer.writerows(csv_safe([*which, *as_cells(row)[1:]]) for row in rows
                      if row.kind == "indicator")
     return out.getvalue().encode("utf-8")
 
