@@ -205,3 +205,92 @@ def test_each_user_chooses_digest_or_immediate(client, as_role):
     assert response.status_code == 302
     db.session.refresh(user)
     assert (user.language, user.alert_delivery) == ("fr", "digest")
+
+
+POLICE = "S1.SD4.OD2.I1"
+POLICE_NL = "Aantal contacten met de radicaliseringscel van de lokale politie"
+
+
+def test_the_alerts_page_names_the_indicator_and_its_status_in_words(
+        client, runner, rules_2023, smtp, make_user):
+    assert run(runner, date(2023, 6, 30)).exit_code == 0
+    login(client, make_user("coordinator", language="nl"))
+    page = client.get("/alerts/").get_data(as_text=True)
+    card = page.split('id="alert-', 1)[1].split("</article>")[0]
+    assert POLICE_NL in page and f'<span class="code">{POLICE}</span>' in page
+    assert "buiten doel" in page and "off_target" not in page.replace("status-off_target", "")
+    assert card.index("<h3>") < card.index("buiten doel")
+
+
+def test_the_menu_counts_the_open_alerts_the_reader_may_see(
+        client, runner, rules_2023, smtp, make_user):
+    assert run(runner, date(2023, 6, 30)).exit_code == 0
+    open_now = len(services.open_alerts())
+    assert open_now >= 2
+    coordinator = make_user("coordinator")
+    login(client, coordinator)
+    home = client.get("/").get_data(as_text=True)
+    assert f'id="open-alert-count">{open_now} open</span>' in home
+    alert = db.session.scalar(select(Alert).where(Alert.code == POLICE))
+    client.post(f"/alerts/{alert.id}/acknowledge", data={"comment": "Talked with the police"})
+    home = client.get("/").get_data(as_text=True)
+    assert f'id="open-alert-count">{open_now - 1} open</span>' in home
+    client.post("/logout")
+    officer = make_user("officer")
+    login(client, officer)
+    officer_sees = services.for_reader(services.open_alerts(), officer)
+    assert f'id="open-alert-count">{len(officer_sees)} open</span>' in client.get(
+        "/").get_data(as_text=True)
+
+
+def activate_copy(version, note, pace=None):
+    """A new rules version of 2023: the shipped one, with another pace for police contacts."""
+    from vscapp.targets import services as targets
+
+    text = version.content + f"\n# {note}\n"
+    if pace is not None:
+        text = text.replace("target: 3\n    pace: even\n    alerts:\n      off_target: "
+                            "[coordinator, liaison]", f"target: 3\n    pace: {pace}\n"
+                            "    alerts:\n      off_target: [coordinator, liaison]")
+        assert pace in text
+    new = targets.save_version(text, f"{note}.yaml")
+    targets.activate(new, note)
+    db.session.commit()
+    return new
+
+
+def test_an_alert_of_rules_no_longer_active_is_closed_as_superseded(
+        client, runner, rules_2023, smtp, make_user):
+    from vscapp.targets import services as targets
+
+    make_user("coordinator", email="coord@molenbeek.brussels", language="nl")
+    assert run(runner, date(2023, 6, 30)).exit_code == 0
+    first = db.session.scalar(select(Alert).where(Alert.code == POLICE))
+    sent = len(smtp.messages)
+    second_version = activate_copy(rules_2023, "v2")
+    result = run(runner, date(2023, 6, 30))
+    assert "closed as superseded" in result.output
+    db.session.refresh(first)
+    assert first.superseded_at is not None and first not in services.open_alerts()
+    again = db.session.scalar(select(Alert).where(Alert.code == POLICE,
+                                                  Alert.rules_version_id == second_version.id))
+    assert again in services.open_alerts()  # still off target under the new rules
+    assert len(smtp.messages) == sent  # those told already are not told again
+    targets.activate(rules_2023, "Back to the first version")  # a rollback
+    db.session.commit()
+    assert run(runner, date(2023, 6, 30)).exit_code == 0
+    db.session.refresh(first), db.session.refresh(again)
+    assert again.superseded_at is not None and first.superseded_at is None
+    assert len(smtp.messages) == sent
+    login(client, make_user("coordinator", language="nl"))
+    page = client.get("/alerts/").get_data(as_text=True)
+    assert "afgesloten: regelversie 2 is niet meer actief" in page
+
+
+def test_rules_that_put_an_indicator_back_on_track_close_its_alert(
+        runner, rules_2023, smtp, make_user):
+    make_user("coordinator")
+    assert run(runner, date(2023, 6, 30)).exit_code == 0
+    activate_copy(rules_2023, "by-year-end", pace="due")
+    assert run(runner, date(2023, 6, 30)).exit_code == 0
+    assert POLICE not in {alert.code for alert in services.open_alerts()}

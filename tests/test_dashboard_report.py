@@ -100,41 +100,110 @@ def test_completeness_check_before_export(client, as_role, demo_2023):
 
 def test_comment_is_saved_audited_and_exported(client, as_role, demo_2023):
     coordinator = as_role("coordinator")
-    response = client.post("/report/2023/comments/S1.SD4.OD2.I1",
-                           data={"text": "Police cell reorganised in spring"})
+    response = client.post("/report/2023/comments?as_of=2023-12-31", data={
+        "comment-S1.SD4.OD2.I1": "Police cell reorganised in spring"})
     assert response.status_code == 302
+    assert response.headers["Location"] == "/report/2023?as_of=2023-12-31"
     comment = db.session.scalar(select(IndicatorComment))
     assert (comment.code, comment.text, comment.updated_by_id) == (
         "S1.SD4.OD2.I1", "Police cell reorganised in spring", coordinator.id)
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "report.comment"))
     assert entry.after == {"text": "Police cell reorganised in spring"}
-    assert client.post("/report/2023/comments/S9.SD9.OD9.I9", data={"text": "x"}
-                       ).status_code == 404
+    page = client.get("/report/2023?as_of=2023-12-31").get_data(as_text=True)
+    assert f"Last edited by {coordinator.email}" in page
     body = client.get("/report/2023/export.csv?as_of=2023-12-31&lang=nl").data
     rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig")), delimiter=";"))
-    police = next(r for r in rows[1:] if r[1] == "S1.SD4.OD2.I1")
-    assert police[4:] == ["1", "3", "buiten doel", "Police cell reorganised in spring"]
+    police = next(r for r in rows[1:] if r[3] == "S1.SD4.OD2.I1")
+    assert police[6:] == ["1", "3", "buiten doel", "Police cell reorganised in spring"]
 
 
-def test_xlsx_keeps_the_plan_structure(client, as_role, demo_2023):
+def test_all_comments_in_one_form_and_nothing_typed_is_lost(client, as_role, demo_2023):
+    as_role("coordinator")
+    page = client.get("/report/2023").get_data(as_text=True)
+    assert page.count('action="/report/2023/comments') == 1 and "/comments/" not in page
+    assert page.count("Save all comments") == 1
+    assert page.count('name="comment-S1.') == 13
+    typed = {"comment-S1.SD1.OD2.I1": "More consultations in autumn",
+             "comment-S1.SD4.OD2.I1": "Zie mail van j.peeters@police.belgium.eu"}
+    response = client.post("/report/2023/comments", data=typed)
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "More consultations in autumn" in page and "j.peeters@police.belgium.eu" in page
+    assert "This looks like an e-mail address" in page
+    assert db.session.scalar(select(IndicatorComment)) is None
+    typed["comment-S1.SD4.OD2.I1"] = "Police cell reorganised in spring"
+    response = client.post("/report/2023/comments", data=typed, follow_redirects=True)
+    assert "Comments saved: 2." in response.get_data(as_text=True)
+    assert len(db.session.scalars(select(IndicatorComment)).all()) == 2
+
+
+def header_row(sheet):
+    return next(row[0].row for row in sheet.iter_rows() if row[1].value == "Code")
+
+
+def test_xlsx_keeps_the_plan_structure_with_numbers_a_header_block_and_print_setup(
+        client, as_role, demo_2023):
     from openpyxl import load_workbook
 
-    as_role("coordinator")
+    coordinator = as_role("coordinator")
     response = client.get("/report/2023/export.xlsx?as_of=2023-12-31&lang=nl")
     assert response.headers["Content-Disposition"] == \
         'attachment; filename="vsc-evaluation-2023-2023-12-31-nl.xlsx"'
     book = load_workbook(io.BytesIO(response.data))
     sheet = book.worksheets[0]
     assert sheet["A1"].value.startswith("Evaluatie 2023")
-    codes = [row[1].value for row in sheet.iter_rows(min_row=3)]
+    block = {sheet.cell(r, 1).value: sheet.cell(r, 2).value for r in range(2, 12)}
+    assert block["Gemeente"] == "Sint-Jans-Molenbeek" and block["Planjaar"] == 2023
+    assert block["Besluit"].startswith("KB van 1 oktober 2023")
+    assert block["Evaluatiedatum"].date() == date(2023, 12, 31)
+    assert block["Gemaakt door"] == coordinator.email
+    assert block["Gemaakt op"].year >= 2026
+    counts = [block[word] for word in ("behaald", "op schema", "in gevaar", "buiten doel")]
+    assert all(isinstance(n, int) for n in counts) and sum(counts) == 13
+    header = header_row(sheet)
+    codes = [row[1].value for row in sheet.iter_rows(min_row=header + 1)]
     assert codes[:7] == ["S1", "S1.G1", "S1.SD1", "S1.SD1.OD1", "S1.SD1.OD1.R1",
                          "S1.SD1.OD1.I1", "S1.SD1.OD2"]
     assert len([c for c in codes if ".I" in c]) == 13
     assert codes[-1] == "S2.SD4"
-    row = next(r for r in sheet.iter_rows(min_row=3) if r[1].value == "S1.SD1.OD2.I1")
-    assert [c.value for c in row[3:7]] == ["minstens 10 per jaar", 11, 10, "behaald"]
+    row = next(r for r in sheet.iter_rows(min_row=header) if r[1].value == "S1.SD1.OD2.I1")
+    assert [c.value for c in row[3:7]] == [10, 11, 10, "behaald"]
+    assert [c.data_type for c in row[3:6]] == ["n", "n", "n"]
     assert row[2].alignment.indent == 5
-    assert "S1.SD3.OD3.I2" in book.worksheets[1]["A1"].value
+    assert sheet.page_setup.orientation == "landscape"
+    assert sheet.page_setup.fitToWidth == 1 and sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert sheet.print_title_rows == f"${header}:${header}"
+    assert sheet.auto_filter.ref == f"A{header}:H{sheet.max_row}"
+    check = book.worksheets[1]
+    assert check["A1"].value == "Controle op volledigheid"
+    assert "S1.SD3.OD3.I2" in check["A2"].value
+
+
+def test_csv_has_its_header_first_and_one_row_per_indicator(client, as_role, demo_2023):
+    as_role("coordinator")
+    body = client.get("/report/2023/export.csv?as_of=2023-12-31&lang=nl").data
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][:5] == ["Gemeente", "Planjaar", "Evaluatiedatum", "Code", "Indicator"]
+    assert len(rows) == 1 + 13
+    assert {tuple(row[:3]) for row in rows[1:]} == {
+        ("Sint-Jans-Molenbeek", "2023", "2023-12-31")}
+
+
+def test_pdf_headers_page_numbers_who_and_a_summary(client, as_role, demo_2023):
+    from pypdf import PdfReader
+
+    coordinator = as_role("coordinator")
+    response = client.get("/report/2023/export.pdf?as_of=2023-12-31&lang=nl")
+    pages = PdfReader(io.BytesIO(response.data)).pages
+    texts = [page.extract_text() for page in pages]
+    assert len(pages) > 1
+    for number, text in enumerate(texts, start=1):
+        assert f"Pagina {number} van {len(pages)}" in text
+        assert f"door {coordinator.email}" in text
+    words = texts[0].split()
+    for header in ("Code", "Tekst", "Streefcijfer", "Resultaat", "Status", "Opmerking"):
+        assert header in words, header  # whole, never cut inside the word
+    assert "Samenvatting:" in texts[0] and "buiten doel:" in texts[0]
 
 
 def test_pdf_in_french_for_a_plan_imported_in_both_languages(client, as_role, demo_2023):

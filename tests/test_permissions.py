@@ -75,7 +75,9 @@ MATRIX = [
     ("GET", "/report/2023/export.csv", "report.export", COORD_ONLY),
     ("GET", "/report/2023/export.xlsx", "report.export", COORD_ONLY),
     ("GET", "/report/2023/export.pdf", "report.export", COORD_ONLY),
-    ("POST", "/report/2023/comments/S1.SD1.OD2.I1", "report.comment",
+    ("GET", "/help/", "help.index", ALL),
+    ("GET", "/help/?role=liaison", "help.index", ALL),
+    ("POST", "/report/2023/comments", "report.comment",
      {OFFICER: 403, COORD: 302, LIAISON: 403}),
 ]
 

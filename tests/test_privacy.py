@@ -235,9 +235,9 @@ def test_an_alert_acknowledgement_comment_is_refused(client, as_role, rules_2023
 
 def test_a_report_comment_is_refused(client, as_role, rules_2023):
     as_role("coordinator")
-    response = client.post("/report/2023/comments/S1.SD4.OD2.I1",
-                           data={"text": "Zie mail van j.peeters@police.belgium.eu"},
-                           follow_redirects=True)
+    response = client.post("/report/2023/comments", data={
+        "comment-S1.SD4.OD2.I1": "Zie mail van j.peeters@police.belgium.eu"})
+    assert response.status_code == 400
     assert "This looks like an e-mail address" in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count(IndicatorComment.id))) == 0
 
@@ -287,28 +287,38 @@ def report_rows(comment):
                       value="11", expected="7.5", comment=comment)]
 
 
+def report_meta(title):
+    from datetime import date, datetime
+
+    return exports.ReportMeta(title=title, municipality="=Gemeente", year=2023, decree="+KB",
+                              as_of=date(2023, 12, 31),
+                              generated_at=datetime(2024, 1, 5, 9, 30), generated_by="-x@y.be")
+
+
 @pytest.mark.parametrize("formula", FORMULAS)
 def test_csv_cells_that_would_run_as_formulas_get_a_quote(app, formula):
-    body = exports.to_csv("-Titel", report_rows(formula))
+    body = exports.to_csv(report_rows(formula), report_meta("-Titel"))
     rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"), newline=""), delimiter=";"))
-    assert rows[0] == ["'-Titel"]
-    assert rows[2][1:] == ["S1.SD1.OD1.I1", "'=Tekst", "x", "11", "7.5", "", "'" + formula]
+    assert rows[1] == ["'=Gemeente", "2023", "2023-12-31", "S1.SD1.OD1.I1", "'=Tekst", "x",
+                       "11", "7.5", "", "'" + formula]
 
 
 @pytest.mark.parametrize("formula", FORMULAS)
 def test_xlsx_cells_that_would_run_as_formulas_stay_text(app, formula):
     from openpyxl import load_workbook
 
-    book = load_workbook(io.BytesIO(exports.to_xlsx("=Titel", report_rows(formula), ["+x"])))
+    book = load_workbook(io.BytesIO(exports.to_xlsx(report_rows(formula),
+                                                    report_meta("=Titel"), ["+x"])))
     sheet = book.worksheets[0]
     assert (sheet["A1"].value, sheet["A1"].data_type) == ("=Titel", "s")
-    row = sheet[3]
+    assert (sheet["B2"].value, sheet["B2"].data_type) == ("=Gemeente", "s")
+    row = next(r for r in sheet.iter_rows() if r[1].value == "S1.SD1.OD1.I1")
     assert [(c.value, c.data_type) for c in row[2:6]] == [
         ("=Tekst", "s"), ("x", "s"), (11, "n"), (7.5, "n")]
     # XML turns a carriage return into a line feed; either way the cell is text
     assert row[7].value in (formula, formula.replace("\r", "\n")) and row[7].data_type == "s"
     assert row[7].quotePrefix and not row[3].quotePrefix
-    assert (book.worksheets[1]["A1"].value, book.worksheets[1]["A1"].data_type) == ("+x", "s")
+    assert (book.worksheets[1]["A2"].value, book.worksheets[1]["A2"].data_type) == ("+x", "s")
 
 
 def test_a_report_comment_that_looks_like_a_formula_is_exported_as_text(
@@ -316,15 +326,15 @@ def test_a_report_comment_that_looks_like_a_formula_is_exported_as_text(
     from openpyxl import load_workbook
 
     as_role("coordinator")
-    client.post("/report/2023/comments/S1.SD1.OD2.I1", data={"text": "=1+1"})
+    client.post("/report/2023/comments", data={"comment-S1.SD1.OD2.I1": "=1+1"})
     response = client.get("/report/2023/export.csv?as_of=2023-12-31&lang=nl")
     assert response.headers.getlist("Content-Type") == ["text/csv; charset=utf-8"]
     rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig")), delimiter=";"))
-    row = next(r for r in rows[2:] if r[1] == "S1.SD1.OD2.I1")
-    assert row[4:6] == ["0", "10"] and row[7] == "'=1+1"
+    row = next(r for r in rows[1:] if r[3] == "S1.SD1.OD2.I1")
+    assert row[6:8] == ["0", "10"] and row[9] == "'=1+1"
     response = client.get("/report/2023/export.xlsx?as_of=2023-12-31&lang=nl")
     assert len(response.headers.getlist("Content-Type")) == 1
     sheet = load_workbook(io.BytesIO(response.data)).worksheets[0]
-    row = next(r for r in sheet.iter_rows(min_row=3) if r[1].value == "S1.SD1.OD2.I1")
+    row = next(r for r in sheet.iter_rows() if r[1].value == "S1.SD1.OD2.I1")
     assert (row[4].value, row[5].value) == (0, 10)
     assert (row[7].value, row[7].data_type) == ("=1+1", "s")

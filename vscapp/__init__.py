@@ -109,6 +109,7 @@ def register_blueprints(app):
     from vscapp.audit.routes import bp as audit_bp
     from vscapp.auth.routes import bp as auth_bp
     from vscapp.events.routes import bp as events_bp
+    from vscapp.help.routes import bp as help_bp
     from vscapp.main import bp as main_bp
     from vscapp.plans.routes import bp as plans_bp
     from vscapp.report.routes import bp as report_bp
@@ -116,7 +117,7 @@ def register_blueprints(app):
     from vscapp.users.routes import bp as users_bp
 
     blueprints = (main_bp, auth_bp, plans_bp, events_bp, users_bp, audit_bp, targets_bp,
-                  alerts_bp, report_bp)
+                  alerts_bp, report_bp, help_bp)
     for bp in blueprints:
         app.register_blueprint(bp)
 

@@ -1,6 +1,6 @@
 """What templates may call: permissions, the reader's language, locale-aware formats."""
 
-from flask import request, url_for
+from flask import g, has_request_context, request, url_for
 from flask_babel import format_date, format_datetime, format_decimal, gettext
 
 from vscapp import permissions
@@ -26,6 +26,32 @@ def register(app):
         format_number=format_decimal,
         explain=explain,
     )
+    app.context_processor(menu_numbers)
+
+
+def menu_numbers():
+    """The menu's number of open alerts, worked out once per request and only for a signed-in
+    reader who may see alerts (a statement on every page, so not for anyone else)."""
+    if not has_request_context():
+        return {}
+    if "menu_numbers" not in g:
+        from flask_login import current_user
+
+        reader = current_user._get_current_object() if current_user else None
+        g.menu_numbers = {"open_alert_count": _open_alert_count(reader)
+                          if permissions.has(reader, "alerts.view") else None}
+    return g.menu_numbers
+
+
+def _open_alert_count(reader):
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from vscapp.alerts.services import open_count
+
+    try:
+        return open_count(reader)
+    except SQLAlchemyError:  # an error page for a database that is down still shows
+        return None
 
 
 def format_day(day):

@@ -30,6 +30,9 @@ def run_command(as_of):
         raise click.ClickException(str(exc)) from None
     for code, previous, status in report.changed:
         click.echo(f"{code}: {previous or 'new'} -> {status}")
+    if report.superseded:
+        click.echo(f"{report.superseded} open alert(s) closed as superseded: their rules "
+                   "version is no longer active.")
     click.echo(f"{day}: {len(report.changed)} status change(s), {len(report.alerts)} new "
                f"alert(s), {report.sent} message(s) sent.")
     if report.failures:

@@ -44,6 +44,9 @@ class Alert(db.Model):
     acknowledged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     acknowledged_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     comment: Mapped[str | None] = mapped_column(Text)
+    # Closed because its rules version is no longer the year's active one (a rollback or a
+    # newer version): the run that noticed it stamps it.
+    superseded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     acknowledged_by = relationship("User")
     rules_version = relationship("RulesVersion")
@@ -54,6 +57,11 @@ class Alert(db.Model):
     @property
     def is_recovery(self):
         return self.status in RECOVERED_STATUSES
+
+    @property
+    def is_open(self):
+        return (self.status not in RECOVERED_STATUSES and self.resolved_by_id is None
+                and self.superseded_at is None and self.acknowledged_at is None)
 
 
 class OutboxMessage(db.Model):

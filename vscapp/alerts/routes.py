@@ -9,6 +9,7 @@ from vscapp.alerts.forms import AcknowledgeForm
 from vscapp.alerts.models import Alert
 from vscapp.extensions import db
 from vscapp.forms import personal_data_error
+from vscapp.i18n import current_language
 from vscapp.permissions import permission_required
 
 bp = Blueprint("alerts", __name__)
@@ -18,10 +19,13 @@ bp = Blueprint("alerts", __name__)
 @permission_required("alerts.view")
 def index():
     page = db.paginate(services.alert_history(), per_page=50, error_out=False)
-    return render_template(
-        "alerts/index.html", page=page, form=AcknowledgeForm(),
-        open_alerts=services.for_reader(services.open_alerts(), current_user),
-        history=services.for_reader(page.items, current_user))
+    reader = current_user._get_current_object()
+    open_alerts = services.for_reader(services.open_alerts(), reader)
+    history = services.for_reader(page.items, reader)
+    names = services.indicator_names([v.alert for v in open_alerts + history],
+                                     current_language())
+    return render_template("alerts/index.html", page=page, form=AcknowledgeForm(),
+                           open_alerts=open_alerts, history=history, names=names)
 
 
 @bp.post("/alerts/<int:alert_id>/acknowledge")

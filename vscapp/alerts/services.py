@@ -13,6 +13,11 @@ before any sending; each message is claimed by an atomic conditional UPDATE befo
 and stamped after, so a failed send stays pending for the next run and two senders never take
 the same message. (A crash between the SMTP server's acceptance and the stamp can resend one
 message after the claim goes stale: at least once, never lost.)
+
+Superseded: an alert raised under a rules version that is no longer the year's active one (a
+newer version, or a rollback) is closed at the next run. The active rules then judge the
+indicator afresh; if it is still in that status, the alert is raised again under them, and
+only those who were not told already are written to.
 """
 
 import uuid
@@ -21,14 +26,18 @@ from datetime import UTC, timedelta
 
 from flask import current_app
 from sqlalchemy import func, or_, select, update
+from sqlalchemy.orm import joinedload
 
 from vscapp import clock, months
 from vscapp.alerts.messages import compose_alert, compose_digest
 from vscapp.alerts.models import Alert, IndicatorState, OutboxMessage
 from vscapp.audit import services as audit
 from vscapp.extensions import db
+from vscapp.i18n import text_in
 from vscapp.mail import Mailer, MailError
 from vscapp.models import dialect_insert, utcnow
+from vscapp.permissions import may_see_indicator
+from vscapp.plans.models import Indicator, Plan
 from vscapp.targets import services as targets
 from vscapp.users.models import User
 from vscapp.vocabulary import ALERT_STATUSES, RECOVERED_STATUSES, Delivery, Granularity, Role
@@ -42,6 +51,7 @@ class RunReport:
     year: int
     changed: list[tuple[str, str | None, str]] = field(default_factory=list)
     alerts: list[Alert] = field(default_factory=list)
+    superseded: int = 0
     sent: int = 0
     failures: list[str] = field(default_factory=list)
 
@@ -56,17 +66,21 @@ def raise_alerts(as_of, report=None):
     rules = {rule.code: rule for rule in targets.compiled(version.content).indicators}
     states = dict(db.session.execute(select(IndicatorState.code, IndicatorState.status)
                                      .where(IndicatorState.year == year)).all())
+    superseded = _supersede(version, report)
     for result in targets.evaluate_year(year, as_of, version):
         previous = states.get(result.code)
-        if previous == result.status:
+        told = superseded.get((result.code, result.status))
+        if previous == result.status and told is None:
             continue
-        report.changed.append((result.code, previous, result.status))
-        _save_state(year, result, as_of)
+        if previous != result.status:
+            report.changed.append((result.code, previous, result.status))
+            _save_state(year, result, as_of)
         rule = rules[result.code]
         recipients = rule.recipients(result.status)
         if result.status in ALERT_STATUSES and recipients:
-            _raise(version, rule, result, previous, as_of, _users(recipients), report)
-        elif result.status in RECOVERED_STATUSES:
+            _raise(version, rule, result, previous, as_of, _users(recipients), report,
+                   told or set())
+        elif result.status in RECOVERED_STATUSES and previous != result.status:
             _recover(version, rule, result, previous, as_of, report)
     db.session.commit()
     return report
@@ -93,18 +107,52 @@ def _create_once(version, result, previous, as_of):
     return db.session.execute(stmt).scalar()
 
 
-def _raise(version, rule, result, previous, as_of, users, report):
+def _supersede(version, report):
+    """Close the year's unresolved alerts raised under another rules version than `version`;
+    {(indicator, status): ids of the users those alerts were written to}."""
+    stale = db.session.scalars(select(Alert).where(
+        Alert.year == version.year, Alert.rules_version_id != version.id,
+        Alert.status.in_(ALERT_STATUSES), Alert.resolved_by_id.is_(None),
+        Alert.superseded_at.is_(None))).all()
+    now, told = utcnow(), {}
+    for alert in stale:
+        alert.superseded_at = now
+        told.setdefault((alert.code, alert.status), set()).update(
+            message.user_id for message in alert.messages)
+    report.superseded += len(stale)
+    return told
+
+
+def _raise(version, rule, result, previous, as_of, users, report, told):
     alert_id = _create_once(version, result, previous, as_of)
-    if alert_id is not None:
-        _queue(alert_id, users, rule, as_of)
-        report.alerts.append(db.session.get(Alert, alert_id))
+    if alert_id is None:
+        alert = _reopen(version, result, as_of)
+        if alert is None:
+            return  # raised already, by this run's key
+        alert_id, told = alert.id, told | {message.user_id for message in alert.messages}
+    _queue(alert_id, [user for user in users if user.id not in told], rule, as_of)
+    report.alerts.append(db.session.get(Alert, alert_id))
+
+
+def _reopen(version, result, as_of):
+    """The alert of this key closed as superseded, open again now that its rules version is
+    active again (a rollback), with today's figures; None when there is none."""
+    alert = db.session.scalar(select(Alert).where(
+        Alert.year == version.year, Alert.code == result.code, Alert.status == result.status,
+        Alert.rules_version_id == version.id, Alert.superseded_at.is_not(None)))
+    if alert is not None:
+        alert.superseded_at, alert.raised_at, alert.as_of = None, utcnow(), as_of
+        alert.value, alert.expected, alert.target = result.value, result.expected, result.target
+        alert.needed, alert.due = result.needed, result.due
+    return alert
 
 
 def _recover(version, rule, result, previous, as_of, report):
     """Tell those who were alerted that the indicator is back on track, or met."""
     open_alerts = db.session.scalars(select(Alert).where(
         Alert.year == version.year, Alert.code == result.code,
-        Alert.status.in_(ALERT_STATUSES), Alert.resolved_by_id.is_(None))).all()
+        Alert.status.in_(ALERT_STATUSES), Alert.resolved_by_id.is_(None),
+        Alert.superseded_at.is_(None))).all()
     if not open_alerts:
         return
     alert_id = _create_once(version, result, previous, as_of)
@@ -221,9 +269,27 @@ def run(as_of, now=None):
 
 
 def open_alerts():
-    return db.session.scalars(select(Alert).where(
+    """Alerts nobody has acknowledged, not resolved and not superseded, latest first."""
+    return db.session.scalars(select(Alert).options(joinedload(Alert.rules_version)).where(
         Alert.status.in_(ALERT_STATUSES), Alert.resolved_by_id.is_(None),
-        Alert.acknowledged_at.is_(None)).order_by(Alert.raised_at.desc(), Alert.id.desc())).all()
+        Alert.superseded_at.is_(None), Alert.acknowledged_at.is_(None))
+        .order_by(Alert.raised_at.desc(), Alert.id.desc())).all()
+
+
+def open_count(reader):
+    """How many open alerts `reader` finds on the alerts page: the number the menu shows."""
+    return len(for_reader(open_alerts(), reader))
+
+
+def indicator_names(alerts, lang):
+    """{(year, code): the indicator's text in `lang`} for the alerts' indicators, in one query."""
+    keys = {(alert.year, alert.code) for alert in alerts}
+    if not keys:
+        return {}
+    rows = db.session.execute(select(Plan.year, Indicator).join(Plan).where(
+        Plan.year.in_({year for year, _ in keys}),
+        Indicator.code.in_({code for _, code in keys}))).all()
+    return {(year, indicator.code): text_in(indicator, "text", lang) for year, indicator in rows}
 
 
 def alert_history():
@@ -239,9 +305,12 @@ class AlertView:
 def for_reader(alerts, reader, today=None):
     """The alerts as `reader` may see them: one about an indicator it sees by whole month only
     once that month is over, and then by month."""
+    if not alerts:
+        return []
     cut = months.cutoff(today or clock.today())
     types = targets.types_by_code()
-    views = [AlertView(alert, _by_month(alert, reader, types)) for alert in alerts]
+    views = [AlertView(alert, _by_month(alert, reader, types)) for alert in alerts
+             if may_see_indicator(reader, alert.code)]
     return [v for v in views if not v.by_month or months.month_end(v.alert.as_of) <= cut]
 
 

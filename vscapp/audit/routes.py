@@ -1,10 +1,11 @@
 """The audit trail, for the coordinator: the changes, or who opened which social-prevention
-record's details."""
+record's details, in words."""
 
 from flask import Blueprint, render_template, request
-from sqlalchemy import select
+from flask_login import current_user
 
-from vscapp.audit.models import AuditEntry
+from vscapp.audit import readable, services
+from vscapp.audit.forms import AuditFilterForm
 from vscapp.extensions import db
 from vscapp.permissions import permission_required
 
@@ -14,12 +15,7 @@ bp = Blueprint("audit", __name__, url_prefix="/audit")
 @bp.get("/")
 @permission_required("audit.view")
 def index():
-    reads = request.args.get("kind") == "reads"
-    stmt = select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
-    stmt = stmt.where(AuditEntry.action.endswith(".read") if reads
-                      else AuditEntry.action.not_like("%.read"))
-    action = request.args.get("action", "").strip()
-    if action:
-        stmt = stmt.where(AuditEntry.action.startswith(action, autoescape=True))
-    page = db.paginate(stmt, per_page=100, error_out=False)
-    return render_template("audit/index.html", page=page, action=action, reads=reads)
+    form = AuditFilterForm(request.args, people=services.actor_labels())
+    page = db.paginate(services.entries(**form.filters()), per_page=100, error_out=False)
+    return render_template("audit/index.html", page=page, form=form,
+                           items=readable.items(page.items, current_user._get_current_object()))

@@ -2,7 +2,7 @@
 
 import getpass
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from enum import Enum
 
 from flask import has_request_context
@@ -10,6 +10,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from vscapp.audit.models import AuditEntry
+from vscapp.clock import zone
 from vscapp.extensions import db
 
 # What an erased value reads in the trail after a redaction (the history shows it translated).
@@ -44,6 +45,9 @@ def _jsonable(value):
 def record(action, entity, *, before=None, after=None, reason=None, actor=None):
     """Add an audit entry to the session; the caller's commit makes it permanent."""
     actor = actor or _current_actor()
+    # current_user is a proxy: the trail names the account, not the proxy's class
+    entity = getattr(entity, "_get_current_object", lambda: entity)()
+    actor = getattr(actor, "_get_current_object", lambda: actor)()
     if entity.id is None:
         db.session.flush()
     entry = AuditEntry(
@@ -108,3 +112,37 @@ def history(entity):
         .order_by(AuditEntry.at, AuditEntry.id)
     )
     return db.session.scalars(stmt).all()
+
+
+def entries(reads=False, action=None, actor=None, entity_type=None, entity_id=None,
+            date_from=None, date_to=None):
+    """The trail's entries, latest first: the reads of records or the changes, narrowed to a
+    kind of action, a person, an object and days (local days, from and to included)."""
+    stmt = select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+    stmt = stmt.where(AuditEntry.action.endswith(".read") if reads
+                      else AuditEntry.action.not_like("%.read"))
+    if action:
+        stmt = stmt.where(AuditEntry.action == action)
+    if actor:
+        stmt = stmt.where(AuditEntry.actor_label == actor)
+    if entity_type:
+        stmt = stmt.where(AuditEntry.entity_type == entity_type)
+    if entity_id:
+        stmt = stmt.where(AuditEntry.entity_id == entity_id)
+    if date_from:
+        stmt = stmt.where(AuditEntry.at >= _local_midnight(date_from))
+    if date_to:
+        stmt = stmt.where(AuditEntry.at < _local_midnight(date_to, days=1))
+    return stmt
+
+
+def _local_midnight(day, days=0):
+    """The start of a day where the municipality is, in UTC (stored times are UTC)."""
+    start = datetime.combine(day + timedelta(days=days), time.min, tzinfo=zone())
+    return start.astimezone(UTC)
+
+
+def actor_labels():
+    """Everyone named in the trail, for the filter."""
+    return db.session.scalars(select(AuditEntry.actor_label).distinct()
+                              .order_by(AuditEntry.actor_label)).all()

@@ -41,6 +41,12 @@ class Line:
 def readable_history(event, reader):
     """The changes of `event` (reads left out), oldest first, as `reader` may see them."""
     types = {t.code: t for t in db.session.scalars(db.select(EventType))}
+    return [readable_line(e, reader, types) for e in history(event) if e.action != "event.read"]
+
+
+def readable_line(entry, reader, types):
+    """One audit entry about an event as `reader` may see it; `types`: {code: EventType}.
+    The audit trail shows its entries about events through this too."""
 
     def readable(snapshot):
         if snapshot is None:
@@ -48,8 +54,7 @@ def readable_history(event, reader):
         kind = types.get(snapshot.get("event_type_code"))
         return kind is not None and permissions.may_read(reader, kind)
 
-    return [_line(e, readable(e.before), readable(e.after))
-            for e in history(event) if e.action != "event.read"]
+    return _line(entry, readable(entry.before), readable(entry.after))
 
 
 def _line(entry, before_ok, after_ok):

@@ -26,5 +26,26 @@ class ReportForm(AsOfForm):
             self.lang.data = content_language(lang)
 
 
-class CommentForm(FlaskForm):
-    text = TextAreaField(_l("Comment"), validators=[Optional(), Length(max=2000), NoPersonalData()])
+def comment_field_name(code):
+    return f"comment-{code}"
+
+
+class CommentsForm(FlaskForm):
+    """The comments on every indicator of the report, saved together with one button."""
+
+    codes: tuple = ()
+
+    def texts(self):
+        """{indicator code: the comment as typed}."""
+        return {code: self[comment_field_name(code)].data or "" for code in self.codes}
+
+
+def comments_form(texts):
+    """A CommentsForm for these indicators ({code: the stored comment}): on a POST it holds
+    what was typed, so nothing typed is lost when one comment is refused."""
+    fields = {comment_field_name(code): TextAreaField(
+        _l("Comment on %(code)s", code=code),
+        validators=[Optional(), Length(max=2000), NoPersonalData()]) for code in texts}
+    form_class = type("IndicatorCommentsForm", (CommentsForm,),
+                      {**fields, "codes": tuple(texts)})
+    return form_class(data={comment_field_name(code): text for code, text in texts.items()})

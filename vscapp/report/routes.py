@@ -1,22 +1,23 @@
 """The yearly evaluation report: preview with completeness check and comments; exports."""
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import force_locale, format_date
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from vscapp.clock import local, utcnow
 from vscapp.extensions import db
-from vscapp.forms import personal_data_error
 from vscapp.i18n import current_language, municipality_name
 from vscapp.permissions import permission_required
 from vscapp.plans.services import plan_for_year, plan_with_tree
 from vscapp.report import exports, services
-from vscapp.report.forms import CommentForm, ReportForm
-from vscapp.targets.services import active_version, indicator_texts
+from vscapp.report.forms import ReportForm, comments_form
+from vscapp.targets.services import active_version
 from vscapp.views import as_of_from, to_latest_year
-from vscapp.vocabulary import content_language
+from vscapp.vocabulary import ATTENTION_ORDER, content_language
 
 bp = Blueprint("report", __name__, url_prefix="/report")
+MET_FIRST = tuple(reversed(ATTENTION_ORDER))
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -52,26 +53,36 @@ def show(year):
     plan, version = plan_and_rules(year, plan_with_tree)
     form, as_of, lang = options(year)
     rows = services.report_rows(plan, version, as_of, current_language())
-    return render_template("report/show.html", plan=plan, year=year, form=form, as_of=as_of,
-                           lang=lang, rows=rows, check=services.completeness(version, as_of),
-                           comment_form=CommentForm())
+    return _page(plan, version, form, as_of, lang, rows, _comments_form(rows))
 
 
-@bp.post("/<int:year>/comments/<code>")
+def _comments_form(rows):
+    return comments_form({row.code: row.comment for row in rows if row.kind == "indicator"})
+
+
+def _page(plan, version, form, as_of, lang, rows, comments, status=200):
+    return render_template("report/show.html", plan=plan, year=plan.year, form=form,
+                           as_of=as_of, lang=lang, rows=rows,
+                           check=services.completeness(version, as_of),
+                           counts=services.status_counts(rows), statuses=MET_FIRST,
+                           comments=comments), status
+
+
+@bp.post("/<int:year>/comments")
 @permission_required("report.comment")
-def comment(year, code):
-    plan_and_rules(year)
-    if code not in indicator_texts(year):
-        abort(404)
-    form = CommentForm()
-    if form.validate_on_submit():
-        changed = services.set_comment(year, code, form.text.data, current_user)
-        db.session.commit()
-        flash(_("Comment saved.") if changed else _("Nothing was changed."), "success")
-    else:
-        flash(personal_data_error(form.text) or _("A comment has at most 2000 characters."),
-              "error")
-    return redirect(url_for("report.show", year=year, **request.args) + f"#{code}")
+def comment(year):
+    """Every indicator's comment, saved at once; a refused one keeps all that was typed."""
+    plan, version = plan_and_rules(year, plan_with_tree)
+    form, as_of, lang = options(year)
+    rows = services.report_rows(plan, version, as_of, current_language())
+    comments = _comments_form(rows)
+    if not comments.validate_on_submit():
+        return _page(plan, version, form, as_of, lang, rows, comments, status=400)
+    changed = services.set_comments(year, comments.texts(), current_user)
+    db.session.commit()
+    flash(_("Comments saved: %(num)s.", num=changed) if changed else _("Nothing was changed."),
+          "success")
+    return redirect(url_for("report.show", year=year, **request.args))
 
 
 @bp.get("/<int:year>/export.<fmt>")
@@ -84,17 +95,21 @@ def export(year, fmt):
     with force_locale(lang):
         rows = services.report_rows(plan, version, as_of, lang)
         check = services.completeness(version, as_of)
-        title = _("Evaluation %(year)s · %(municipality)s", year=year,
-                  municipality=municipality_name(plan, lang))
-        subtitle = _("%(decree)s. Situation on %(date)s.", decree=getattr(
-            plan, f"decree_{lang}") or plan.decree_nl or "", date=format_date(as_of, "medium"))
+        municipality = municipality_name(plan, lang)
+        meta = exports.ReportMeta(
+            title=_("Evaluation %(year)s · %(municipality)s", year=year,
+                    municipality=municipality),
+            municipality=municipality, year=year,
+            decree=getattr(plan, f"decree_{lang}") or plan.decree_nl or "", as_of=as_of,
+            generated_at=local(utcnow()), generated_by=current_user.email,
+            counts=services.status_counts(rows))
         lines = completeness_lines(check)
         if fmt == "csv":
-            body = exports.to_csv(title, rows)
+            body = exports.to_csv(rows, meta)
         elif fmt == "xlsx":
-            body = exports.to_xlsx(title, rows, lines)
+            body = exports.to_xlsx(rows, meta, lines)
         else:
-            body = exports.to_pdf(title, subtitle, rows, lines)
+            body = exports.to_pdf(rows, meta, lines)
     name = f"vsc-evaluation-{year}-{as_of.isoformat()}-{lang}.{fmt}"
     return Response(body, content_type=FORMATS[fmt],
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})

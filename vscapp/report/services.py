@@ -1,8 +1,9 @@
 """The yearly evaluation report: the whole plan tree with each indicator's target, result,
 status and the coordinator's comment; and a completeness check before export."""
 
+from collections import Counter
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from flask_babel import format_date
 from flask_babel import gettext as _
@@ -16,6 +17,7 @@ from vscapp.models import utcnow
 from vscapp.plans.models import IndicatorKind, NodeKind
 from vscapp.report.models import IndicatorComment
 from vscapp.targets import services as targets
+from vscapp.users.models import User
 from vscapp.vocabulary import STATUS_LABELS
 
 LEVELS = {NodeKind.SECTOR: 0, NodeKind.GENERAL: 1, NodeKind.STRATEGIC: 2,
@@ -34,6 +36,9 @@ class ReportRow:
     status: str = ""
     status_word: str = ""
     comment: str = ""
+    target_value: int | str | None = None  # a count's target as a number, for spreadsheets
+    comment_by: str = ""  # who last edited the comment, and when
+    comment_at: datetime | None = None
 
 
 def target_words(indicator):
@@ -65,9 +70,13 @@ def report_rows(plan, version, as_of, lang):
 
 
 def _indicator_row(indicator, result, comments, lang):
+    comment = comments.get(indicator.code)
     row = ReportRow("indicator", LEVELS["indicator"], indicator.code,
                     text_in(indicator, "text", lang), target=target_words(indicator),
-                    comment=comments.get(indicator.code, ""))
+                    target_value=None if indicator.kind == IndicatorKind.YES_NO
+                    else indicator.target)
+    if comment is not None:
+        row.comment, row.comment_by, row.comment_at = comment
     if result is not None:
         milestone = result.measure == "milestone"
         row.value = (_("yes") if result.value else _("no")) if milestone else str(result.value)
@@ -77,8 +86,23 @@ def _indicator_row(indicator, result, comments, lang):
 
 
 def comments_for(year):
-    return dict(db.session.execute(select(IndicatorComment.code, IndicatorComment.text)
-                                   .where(IndicatorComment.year == year)).all())
+    """{code: (comment, who last edited it, when)} of a year, in one query."""
+    rows = db.session.execute(
+        select(IndicatorComment.code, IndicatorComment.text, User.email,
+               IndicatorComment.updated_at)
+        .outerjoin(User, User.id == IndicatorComment.updated_by_id)
+        .where(IndicatorComment.year == year)).all()
+    return {code: (text, email or "", at) for code, text, email, at in rows}
+
+
+def status_counts(rows):
+    """{status: how many indicators} of the report's rows."""
+    return Counter(row.status for row in rows if row.kind == "indicator" and row.status)
+
+
+def set_comments(year, texts, user):
+    """Save every comment of the report's form at once; how many changed (each audited)."""
+    return sum(set_comment(year, code, text, user) for code, text in texts.items())
 
 
 def set_comment(year, code, text, user):
