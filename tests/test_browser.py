@@ -28,7 +28,7 @@ def test_officer_records_an_event_and_finds_it_listed(page, live_server, make_us
     page.get_by_label("Date").fill("2023-05-04")
     page.get_by_label("Participants").fill("17")
     page.get_by_label("Note").fill("Sessie voor jeugdwerkers")
-    page.get_by_role("button", name="Save").click()
+    page.get_by_role("button", name="Save", exact=True).click()
     page.get_by_text("Activity recorded.").wait_for()
 
     event = db.session.scalar(select(Event))
@@ -46,7 +46,7 @@ def test_a_form_error_is_shown_next_to_its_field(page, live_server, make_user):
     sign_in(page, live_server, make_user("officer"))
     page.goto(f"{live_server}/events/new")
     page.get_by_label("Activity").select_option("awareness_session")
-    page.get_by_role("button", name="Save").click()
+    page.get_by_role("button", name="Save", exact=True).click()
     error = page.locator(".field.has-errors .error")
     assert error.inner_text() == "Give the number of participants of this activity."
     assert db.session.scalar(select(Event)) is None

@@ -7,14 +7,22 @@ from flask_login import current_user
 from vscapp import permissions
 from vscapp.clock import today
 from vscapp.events import services
-from vscapp.events.forms import EventFilterForm, EventForm, EventTypeForm, RedactForm, VoidForm
+from vscapp.events.forms import (
+    EventFilterForm,
+    EventForm,
+    EventTypeForm,
+    NextRecordForm,
+    RedactForm,
+    VoidForm,
+)
 from vscapp.events.history import readable_history
 from vscapp.events.models import Event, EventType
 from vscapp.extensions import db
 from vscapp.forms import choices
 from vscapp.i18n import current_language
 from vscapp.permissions import permission_required, require, require_readable
-from vscapp.plans.services import latest_plan
+from vscapp.plans.services import latest_plan, plan_years
+from vscapp.views import keeps_typed_on_stale_token
 
 bp = Blueprint("events", __name__, url_prefix="/events")
 
@@ -41,7 +49,9 @@ def event_form(obj=None):
     types = services.recordable_types(current_user)
     if obj is not None and obj.event_type not in types:
         types.append(obj.event_type)
-    form = EventForm(types, obj=obj, lang=current_language())
+    form = EventForm(types, obj=obj, lang=current_language(),
+                     most_used=services.most_used_codes(current_user),
+                     plan_years=plan_years())
     if obj is not None and request.method == "GET":
         form.event_type.data = obj.event_type.code
     return form
@@ -64,20 +74,33 @@ def index():
 
 
 @bp.route("/new", methods=["GET", "POST"])
+@keeps_typed_on_stale_token
 @permission_required("events.record")
 def new():
     form = event_form()
-    if not form.event_type.choices:
+    if not form.types:
         abort(403)
     if request.method == "GET":
-        form.occurred_on.data = today()
+        fill_in_the_next_record(form)
     if form.validate_on_submit():
         require(permissions.may_record(current_user, form.chosen_type))
         event = services.record_event(form.values(), current_user)
         db.session.commit()
         flash(_("Activity recorded."), "success")
+        if form.another.data:
+            return redirect(url_for("events.new", event_type=event.event_type.code,
+                                    occurred_on=event.occurred_on.isoformat()))
         return redirect(url_for("events.show", event_id=event.id))
     return render_template("events/form.html", form=form, event=None)
+
+
+def fill_in_the_next_record(form):
+    """A blank form dated today, or with the type and date kept by "Save and record another"."""
+    kept = NextRecordForm(request.args)
+    kept.validate()
+    form.occurred_on.data = kept.occurred_on.data or today()
+    if kept.event_type.data in form.types:
+        form.event_type.data = kept.event_type.data
 
 
 @bp.get("/<int:event_id>")
@@ -90,6 +113,7 @@ def show(event_id):
 
 
 @bp.route("/<int:event_id>/edit", methods=["GET", "POST"])
+@keeps_typed_on_stale_token
 @permission_required("events.record")
 def edit(event_id):
     event = get_event(event_id, "event.change")
