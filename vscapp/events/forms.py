@@ -23,6 +23,7 @@ from wtforms.validators import (
 )
 
 from vscapp.events import checks
+from vscapp.events.listing import Cursor, Filters
 from vscapp.forms import NoPersonalData, choices
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
@@ -135,14 +136,52 @@ class RedactForm(FlaskForm):
         return [name for name in ("note", "case_ref") if self[name].data]
 
 
+def _stripped(value):
+    return value.strip() if isinstance(value, str) else value
+
+
 class EventFilterForm(FlaskForm):
     class Meta:
         csrf = False  # a GET search form changes nothing
 
     event_type = SelectField(_l("Activity"), validators=[Optional()])
+    text = StringField(_l("Text in the note or case reference"),
+                       validators=[Optional(), Length(min=3, max=100)], filters=[_stripped])
     date_from = DateField(_l("From"), validators=[Optional()])
     date_to = DateField(_l("To"), validators=[Optional()])
+    recorded_by = SelectField(_l("Recorded by"), validators=[Optional()], choices=choices(
+        [("", _l("Anyone")), ("me", _l("Me"))]))
+    sort = SelectField(_l("Order"), validators=[Optional()], choices=choices(
+        [("", _l("Newest first")), ("oldest", _l("Oldest first"))]))
     show_voided = BooleanField(_l("Show voided records"))
+    after = StringField(validators=[Optional(), Length(max=30)])
+
+    def __init__(self, formdata, types, lang):
+        super().__init__(formdata)
+        self.types = {t.code: t for t in types}
+        self.event_type.choices = choices(
+            [("", _l("All"))] + [(t.code, t.name(lang)) for t in types])
+
+    def filters(self):
+        """The list's Filters from valid input; a field that is not valid narrows nothing."""
+        def valid(field):
+            return field.data if not field.errors else None
+
+        chosen = self.types.get(valid(self.event_type) or "")
+        return Filters(type_id=chosen.id if chosen else None, date_from=valid(self.date_from),
+                       date_to=valid(self.date_to), text=valid(self.text) or None,
+                       mine=valid(self.recorded_by) == "me",
+                       oldest_first=valid(self.sort) == "oldest",
+                       show_voided=bool(valid(self.show_voided)))
+
+    def cursor(self):
+        return Cursor.parse(self.after.data) if not self.after.errors else None
+
+    @property
+    def narrowed(self):
+        """Whether anything beyond the defaults was asked for."""
+        return any(self[name].data for name in ("event_type", "text", "date_from", "date_to",
+                                                 "recorded_by", "sort", "show_voided"))
 
 
 class EventTypeForm(FlaskForm):

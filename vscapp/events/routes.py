@@ -1,12 +1,24 @@
 """Pages to record, list, correct and void activities, and to manage their types."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from datetime import date
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from vscapp import permissions
 from vscapp.clock import today
-from vscapp.events import services
+from vscapp.events import listing, services
 from vscapp.events.forms import (
     EventFilterForm,
     EventForm,
@@ -18,7 +30,6 @@ from vscapp.events.forms import (
 from vscapp.events.history import readable_history
 from vscapp.events.models import Event, EventType
 from vscapp.extensions import db
-from vscapp.forms import choices
 from vscapp.i18n import current_language
 from vscapp.permissions import permission_required, require, require_readable
 from vscapp.plans.services import latest_plan, plan_years
@@ -60,17 +71,44 @@ def event_form(obj=None):
 @bp.get("/")
 @permission_required("events.view")
 def index():
+    form, types, filters = list_filters()
+    start, end = counting_period(filters)
+    stmt = listing.events_query(types, filters, current_user)
+    return render_template("events/index.html", filters=form,
+                           page=listing.page(stmt, filters, form.cursor()),
+                           counts=listing.counts(types, filters, current_user, start, end),
+                           period=(start, end))
+
+
+@bp.get("/export.csv")
+@permission_required("events.view")
+def export():
+    """The filtered list as CSV, every page of it, written out as it is read."""
+    form, types, filters = list_filters()
+    listing.record_export(current_user, filters)
+    db.session.commit()
+    events = listing.all_pages(listing.events_query(types, filters, current_user), filters)
+    name = f"vsc-activities-{today().isoformat()}.csv"
+    return Response(stream_with_context(listing.csv_lines(events, current_language())),
+                    mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+def list_filters():
+    """The filter form (from the query string), the types the reader may read, the Filters."""
     types = services.readable_types(current_user)
-    filters = EventFilterForm(request.args)
-    filters.event_type.choices = choices(
-        [("", _("All"))] + [(t.code, t.name(current_language())) for t in types])
-    data = filters.data if filters.validate() else {}
-    page = db.paginate(services.events_query(types, data), per_page=50, error_out=False)
+    form = EventFilterForm(request.args, types, current_language())
+    form.validate()
+    return form, types, form.filters()
+
+
+def counting_period(filters):
+    """The dates the counts under the list cover: the filter's, else a whole year (the
+    filter's, else the latest plan's, else this one)."""
     plan = latest_plan()
-    year = data["date_from"].year if data.get("date_from") else (
-        plan.year if plan else today().year)
-    return render_template("events/index.html", page=page, filters=filters, year=year,
-                           counts=services.counts_by_type(year, current_user))
+    chosen = filters.date_from or filters.date_to
+    year = chosen.year if chosen else (plan.year if plan else today().year)
+    return (filters.date_from or date(year, 1, 1)), (filters.date_to or date(year, 12, 31))
 
 
 @bp.route("/new", methods=["GET", "POST"])
