@@ -25,3 +25,12 @@ def default_as_of(year):
 def as_of_from(form, year):
     """The evaluation date asked for in an AsOfForm, else the default for the year."""
     return form.as_of.data if form.validate() and form.as_of.data else default_as_of(year)
+
+
+def keeps_typed_on_stale_token(view):
+    """Route decorator: a POST whose form token went stale (an old tab, a new session) shows
+    the form again with what was typed and a message, instead of the 400 page (see
+    errors.py). Only for views that validate their form with `validate_on_submit()`, so the
+    stale token is refused there too and nothing is stored."""
+    view.keeps_typed_on_stale_token = True
+    return view

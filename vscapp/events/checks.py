@@ -47,6 +47,12 @@ def date_problem(day, today=None):
     return None
 
 
+def outside_plans_message(day, plan_years):
+    """What the form says of a date whose year no plan covers: it asks to confirm the date."""
+    return _l("No plan covers %(year)s (plans: %(years)s). Check the date, or confirm it "
+              "below.", year=day.year, years=", ".join(str(y) for y in sorted(plan_years)))
+
+
 def participants_problem(event_type, participants):
     """Participants are given exactly for the types that count them."""
     if event_type.needs_participants and participants is None:

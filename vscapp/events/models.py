@@ -33,7 +33,7 @@ class Event(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     type_id: Mapped[int] = mapped_column(ForeignKey("event_type.id"))
-    occurred_on: Mapped[date] = mapped_column(index=True)
+    occurred_on: Mapped[date]
     quantity: Mapped[int] = mapped_column(default=1)
     participants: Mapped[int | None]
     note: Mapped[str | None] = mapped_column(String(500))
@@ -81,6 +81,15 @@ class Event(db.Model):
 # index alone; its condition is the definition of a live event.
 Index("ix_event_live_by_type", Event.type_id, Event.occurred_on, Event.quantity,
       Event.participants, sqlite_where=Event.live, postgresql_where=Event.live)
+
+# The activities list pages by key (date, id), newest or oldest first; "recorded by me" has
+# its own key. Neither needs a sort nor a scan of the table for any page.
+Index("ix_event_by_date", Event.occurred_on, Event.id)
+Index("ix_event_by_author", Event.created_by_id, Event.occurred_on, Event.id)
+# Text in the note or case reference (ILIKE '%text%'): trigrams on PostgreSQL (pg_trgm), so a
+# search never reads the whole table; on SQLite a plain index that the list does not need.
+Index("ix_event_text", Event.note, Event.case_ref, postgresql_using="gin",
+      postgresql_ops={"note": "gin_trgm_ops", "case_ref": "gin_trgm_ops"})
 
 
 class DailyTotal(db.Model):

@@ -1,20 +1,39 @@
 """Pages to record, list, correct and void activities, and to manage their types."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from datetime import date
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from vscapp import permissions
 from vscapp.clock import today
-from vscapp.events import services
-from vscapp.events.forms import EventFilterForm, EventForm, EventTypeForm, RedactForm, VoidForm
+from vscapp.events import listing, services
+from vscapp.events.forms import (
+    EventFilterForm,
+    EventForm,
+    EventTypeForm,
+    NextRecordForm,
+    RedactForm,
+    VoidForm,
+)
 from vscapp.events.history import readable_history
 from vscapp.events.models import Event, EventType
 from vscapp.extensions import db
-from vscapp.forms import choices
 from vscapp.i18n import current_language
 from vscapp.permissions import permission_required, require, require_readable
-from vscapp.plans.services import latest_plan
+from vscapp.plans.services import latest_plan, plan_years
+from vscapp.views import keeps_typed_on_stale_token
 
 bp = Blueprint("events", __name__, url_prefix="/events")
 
@@ -41,7 +60,9 @@ def event_form(obj=None):
     types = services.recordable_types(current_user)
     if obj is not None and obj.event_type not in types:
         types.append(obj.event_type)
-    form = EventForm(types, obj=obj, lang=current_language())
+    form = EventForm(types, obj=obj, lang=current_language(),
+                     most_used=services.most_used_codes(current_user),
+                     plan_years=plan_years())
     if obj is not None and request.method == "GET":
         form.event_type.data = obj.event_type.code
     return form
@@ -50,34 +71,74 @@ def event_form(obj=None):
 @bp.get("/")
 @permission_required("events.view")
 def index():
+    form, types, filters = list_filters()
+    start, end = counting_period(filters)
+    stmt = listing.events_query(types, filters, current_user)
+    return render_template("events/index.html", filters=form,
+                           page=listing.page(stmt, filters, form.cursor()),
+                           counts=listing.counts(types, filters, current_user, start, end),
+                           period=(start, end))
+
+
+@bp.get("/export.csv")
+@permission_required("events.view")
+def export():
+    """The filtered list as CSV, every page of it, written out as it is read."""
+    form, types, filters = list_filters()
+    listing.record_export(current_user, filters)
+    db.session.commit()
+    events = listing.all_pages(listing.events_query(types, filters, current_user), filters)
+    name = f"vsc-activities-{today().isoformat()}.csv"
+    return Response(stream_with_context(listing.csv_lines(events, current_language())),
+                    mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+def list_filters():
+    """The filter form (from the query string), the types the reader may read, the Filters."""
     types = services.readable_types(current_user)
-    filters = EventFilterForm(request.args)
-    filters.event_type.choices = choices(
-        [("", _("All"))] + [(t.code, t.name(current_language())) for t in types])
-    data = filters.data if filters.validate() else {}
-    page = db.paginate(services.events_query(types, data), per_page=50, error_out=False)
+    form = EventFilterForm(request.args, types, current_language())
+    form.validate()
+    return form, types, form.filters()
+
+
+def counting_period(filters):
+    """The dates the counts under the list cover: the filter's, else a whole year (the
+    filter's, else the latest plan's, else this one)."""
     plan = latest_plan()
-    year = data["date_from"].year if data.get("date_from") else (
-        plan.year if plan else today().year)
-    return render_template("events/index.html", page=page, filters=filters, year=year,
-                           counts=services.counts_by_type(year, current_user))
+    chosen = filters.date_from or filters.date_to
+    year = chosen.year if chosen else (plan.year if plan else today().year)
+    return (filters.date_from or date(year, 1, 1)), (filters.date_to or date(year, 12, 31))
 
 
 @bp.route("/new", methods=["GET", "POST"])
+@keeps_typed_on_stale_token
 @permission_required("events.record")
 def new():
     form = event_form()
-    if not form.event_type.choices:
+    if not form.types:
         abort(403)
     if request.method == "GET":
-        form.occurred_on.data = today()
+        fill_in_the_next_record(form)
     if form.validate_on_submit():
         require(permissions.may_record(current_user, form.chosen_type))
         event = services.record_event(form.values(), current_user)
         db.session.commit()
         flash(_("Activity recorded."), "success")
+        if form.another.data:
+            return redirect(url_for("events.new", event_type=event.event_type.code,
+                                    occurred_on=event.occurred_on.isoformat()))
         return redirect(url_for("events.show", event_id=event.id))
     return render_template("events/form.html", form=form, event=None)
+
+
+def fill_in_the_next_record(form):
+    """A blank form dated today, or with the type and date kept by "Save and record another"."""
+    kept = NextRecordForm(request.args)
+    kept.validate()
+    form.occurred_on.data = kept.occurred_on.data or today()
+    if kept.event_type.data in form.types:
+        form.event_type.data = kept.event_type.data
 
 
 @bp.get("/<int:event_id>")
@@ -90,6 +151,7 @@ def show(event_id):
 
 
 @bp.route("/<int:event_id>/edit", methods=["GET", "POST"])
+@keeps_typed_on_stale_token
 @permission_required("events.record")
 def edit(event_id):
     event = get_event(event_id, "event.change")

@@ -1,7 +1,7 @@
 """Verbs on events and event types; each records its audit entry in the same transaction."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import extract, func, select
 
@@ -34,6 +34,20 @@ def recordable_types(user):
 
 def readable_types(user):
     return [t for t in all_types() if permissions.may_read(user, t)]
+
+
+MOST_USED = 5
+
+
+def most_used_codes(user, days=365):
+    """The codes of the types `user` recorded most over the last `days` days, most used first
+    (at most MOST_USED): what the activity picker offers first."""
+    since = clock.today() - timedelta(days=days)
+    uses = func.count(Event.id)
+    return db.session.scalars(
+        select(EventType.code).join(Event.event_type)
+        .where(Event.created_by_id == user.id, Event.occurred_on >= since, Event.live)
+        .group_by(EventType.code).order_by(uses.desc(), EventType.code).limit(MOST_USED)).all()
 
 
 def record_event(values, user):
