@@ -2,8 +2,8 @@
 id) for "recorded by me", trigrams of the note and case reference for its text search (pg_trgm
 on PostgreSQL); the first replaces the index on occurred_on alone
 
-Revision ID: 0013
-Revises: 0012
+Revision ID: 0015
+Revises: 0014
 Create Date: 2026-11-30 14:40:00.000000
 
 """
@@ -11,8 +11,8 @@ from alembic import op
 
 
 # revision identifiers, used by Alembic.
-revision = '0013'
-down_revision = '0012'
+revision = '0015'
+down_revision = '0014'
 branch_labels = None
 depends_on = None
 
