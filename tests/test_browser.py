@@ -90,7 +90,8 @@ def test_coordinator_dashboard_indicator_report_and_language(page, live_server, 
     download.value.save_as(path)
     assert path.name == "vsc-evaluation-2023-2023-12-31-nl.xlsx"
     sheet = load_workbook(path).worksheets[0]
-    assert [row[1].value for row in sheet.iter_rows(min_row=3, max_row=5)] == [
+    header = next(row[0].row for row in sheet.iter_rows() if row[1].value == "Code")
+    assert [row[1].value for row in sheet.iter_rows(min_row=header + 1, max_row=header + 3)] == [
         "S1", "S1.G1", "S1.SD1"]
 
     assert page.locator("h1").inner_text() == "Evaluation report 2023"
