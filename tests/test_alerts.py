@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from helpers import login, make_event
 from vscapp.alerts import services
-from vscapp.alerts.models import Alert, OutboxMessage
+from vscapp.alerts.models import Alert, IndicatorState, OutboxMessage
 from vscapp.extensions import db
 
 MONTH_ENDS = [date(2023, m + 1, 1) - timedelta(days=1) for m in range(1, 12)] + [
@@ -167,10 +167,32 @@ def test_alerts_test_command(runner, smtp):
     assert "cannot reach the SMTP server" in result.output
 
 
-def test_without_active_rules_the_run_says_so(runner, plan_2023):
-    result = run(runner, date(2023, 5, 1))
-    assert result.exit_code == 1
-    assert "no active rules for 2023" in result.output
+def test_a_year_without_active_rules_is_told_once_and_not_evaluated(runner, plan_2023, smtp,
+                                                                    make_user):
+    coordinator = make_user("coordinator", email="coord@molenbeek.brussels", language="nl")
+    make_user("coordinator", email="gone@molenbeek.brussels", active=False)
+    make_user("officer", email="officer@molenbeek.brussels")
+    result = run(runner, date(2023, 1, 1))
+    assert result.exit_code == 0, result.output
+    assert "no active rules for 2023 yet, nothing evaluated" in result.output
+    (message,) = smtp.messages
+    assert message["To"] == coordinator.email
+    assert message["Subject"] == "[vscapp] 2023 heeft nog geen actieve regels"  # Dutch reader
+    assert message.get_content().rstrip().endswith("/rules/2023")  # where to activate them
+    for day in (2, 3):  # the next mornings: nothing more
+        result = run(runner, date(2023, 1, day))
+        assert result.exit_code == 0 and "nothing evaluated" in result.output
+    assert len(smtp.messages) == 1
+    assert db.session.scalar(select(func.count()).select_from(IndicatorState)) == 0
+
+
+def test_the_no_rules_notice_waits_for_the_smtp_server(runner, plan_2023, smtp, make_user):
+    make_user("coordinator", email="coord@molenbeek.brussels")
+    smtp.stop()
+    assert run(runner, date(2023, 1, 1)).exit_code == 1
+    smtp.start()
+    assert run(runner, date(2023, 1, 2)).exit_code == 0
+    assert [m["To"] for m in smtp.messages] == ["coord@molenbeek.brussels"]
 
 
 def test_alerts_page_acknowledge_with_a_comment(client, runner, demo_2023, smtp, make_user):

@@ -97,7 +97,7 @@ def test_vsc_says_what_stops_the_start_in_one_line(tmp_path):
 def test_vsc_says_in_one_line_that_the_database_does_not_answer(tmp_path):
     env = clean_env(VSC_ENV="production", VSC_SECRET_KEY=KEY,
                     VSC_DATABASE_URL=f"postgresql://vscapp@127.0.0.1:{free_port()}/vscapp")
-    assert_one_line_error(vsc("db", "upgrade", env=env), "Error: the database does not answer")
+    assert_one_line_error(vsc("db", "upgrade", env=env), "Error: database: connection failed")
 
 
 @pytest.mark.parametrize("preload", [True, False], ids=["preload", "no-preload"])

@@ -3,7 +3,7 @@
 The environment may come from a file, as systemd's EnvironmentFile gives it to the services:
 `vsc --env-file /etc/vscapp/env ...` or `VSC_ENV_FILE=/etc/vscapp/env vsc ...` (what a cron
 line or a root shell needs). Variables already in the environment win over the file's.
-A configuration that stops the start, or a database that does not answer, is one line on
+A configuration that stops the start, or a database error (unreachable, no schema), is one line on
 standard error and exit status 1, never a traceback.
 """
 
@@ -57,4 +57,4 @@ def main():
         cli.main(prog_name="vsc")
     except OperationalError as exc:
         reason = str(exc.orig or exc).strip().splitlines()[0]
-        sys.exit(f"Error: the database does not answer: {reason}")
+        sys.exit(f"Error: database: {reason}")

@@ -7,7 +7,6 @@ from flask import current_app
 from vscapp.alerts import services
 from vscapp.clock import today
 from vscapp.mail import Mailer, MailError, build
-from vscapp.targets.services import NoActiveRules
 
 
 @click.group("alerts")
@@ -22,12 +21,14 @@ def run_command(as_of):
     """Evaluate the year, write new alerts to the outbox, send what is pending.
 
     Exits non-zero when a message could not be sent; it stays in the outbox for the next run.
+    A year without active rules is not evaluated; the coordinators are told once by e-mail.
     """
     day = as_of.date() if as_of else today()
-    try:
-        report = services.run(day)
-    except NoActiveRules as exc:
-        raise click.ClickException(str(exc)) from None
+    report = services.run(day)
+    if report.no_rules:
+        click.echo(f"{day}: no active rules for {day.year} yet, nothing evaluated.")
+        if report.told:
+            click.echo(f"Told {', '.join(report.told)} by e-mail.")
     for code, previous, status in report.changed:
         click.echo(f"{code}: {previous or 'new'} -> {status}")
     if report.superseded:

@@ -78,3 +78,14 @@ def compose_digest(rows, config):
         return build(config["MAIL_FROM"], user.email, subject,
                      render_template("email/digest.txt", **context),
                      render_template("email/digest.html", **context))
+
+
+def compose_no_rules(user, year, config):
+    """The year has no active rules yet: the alert run evaluates nothing until it has."""
+    with force_locale(user.language):
+        subject = _("[vscapp] %(year)s has no active rules yet", year=year)
+        text = _("The alert run does not evaluate %(year)s, and sends no alerts for it, until "
+                 "the year's rules are active. Import the year's plan, then draft, fill and "
+                 "activate its rules: %(url)s", year=year,
+                 url=f"{config['BASE_URL'].rstrip('/')}/rules/{year}")
+        return build(config["MAIL_FROM"], user.email, subject, text + "\n")

@@ -29,9 +29,10 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import joinedload
 
 from vscapp import clock, months
-from vscapp.alerts.messages import compose_alert, compose_digest
+from vscapp.alerts.messages import compose_alert, compose_digest, compose_no_rules
 from vscapp.alerts.models import Alert, IndicatorState, OutboxMessage
 from vscapp.audit import services as audit
+from vscapp.audit.models import AuditEntry
 from vscapp.extensions import db
 from vscapp.i18n import text_in
 from vscapp.mail import Mailer, MailError
@@ -54,6 +55,18 @@ class RunReport:
     superseded: int = 0
     sent: int = 0
     failures: list[str] = field(default_factory=list)
+    no_rules: bool = False  # the year has no active rules: nothing was evaluated
+    told: list[str] = field(default_factory=list)  # who was told so, this run
+
+
+@dataclass(frozen=True)
+class RulesYear:
+    """A year, as the audit trail names it: the notice that it has no active rules yet."""
+
+    id: int
+
+
+NO_RULES_NOTICE = "alerts.no_rules_notice"
 
 
 def raise_alerts(as_of, report=None):
@@ -263,9 +276,39 @@ def _deliver(mailer, claimed, report, compose):
 
 
 def run(as_of, now=None):
-    """The whole run: raise alerts for `as_of`, then send what is pending."""
-    report = raise_alerts(as_of)
+    """The whole run: raise alerts for `as_of`, then send what is pending. A year without
+    active rules (1 January, before the new rules are activated) is not evaluated: the
+    coordinators are told so once, and what is pending from before still goes."""
+    if targets.active_version(as_of.year) is None:
+        report = RunReport(as_of.year, no_rules=True)
+        tell_no_rules(as_of.year, report)
+    else:
+        report = raise_alerts(as_of)
     return send_pending(report, now)
+
+
+def tell_no_rules(year, report):
+    """E-mail the active coordinators, once per year, that the year has no active rules yet;
+    the audit trail remembers that they were told (a failed send is tried again next run)."""
+    told = db.session.scalar(select(AuditEntry.id).where(
+        AuditEntry.action == NO_RULES_NOTICE, AuditEntry.entity_id == str(year)).limit(1))
+    if told is not None:
+        return
+    coordinators = db.session.scalars(select(User).where(
+        User.role == Role.COORDINATOR, User.active).order_by(User.id)).all()
+    if not coordinators:
+        return
+    config = current_app.config
+    try:
+        with Mailer(config) as mailer:
+            for user in coordinators:
+                mailer.send(compose_no_rules(user, year, config))
+    except MailError as exc:
+        report.failures.append(str(exc))
+        return
+    report.told = [user.email for user in coordinators]
+    audit.record(NO_RULES_NOTICE, RulesYear(year), after={"told": report.told})
+    db.session.commit()
 
 
 def open_alerts():
