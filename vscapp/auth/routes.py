@@ -1,6 +1,15 @@
 """Sign-in and sign-out."""
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
@@ -13,6 +22,7 @@ from vscapp.auth.services import (
     authenticate,
     is_safe_next,
 )
+from vscapp.extensions import db
 from vscapp.permissions import public, signed_in
 
 bp = Blueprint("auth", __name__)
@@ -47,6 +57,7 @@ def login():
         return _refused(form, _("Wrong user name, e-mail address or password.")
                         if directory.configured(current_app.config)
                         else _("Wrong e-mail address or password."), 200)
+    session.pop("csrf_token", None)  # a token seen before signing in is worth nothing after
     login_user(user)
     return redirect(target)
 
@@ -59,6 +70,8 @@ def _refused(form, message, status):
 @bp.post("/logout")
 @signed_in
 def logout():
+    current_user.end_sessions()  # on every device, remember-me cookies included
+    db.session.commit()
     logout_user()
     flash(_("You are signed out."), "info")
     return redirect(url_for("auth.login"))

@@ -6,10 +6,11 @@ account's password (so local accounts work when the directory is down: break-gla
 anything else, when a directory is configured, is a directory user name.
 """
 
+import hashlib
 from datetime import timedelta
 from urllib.parse import urlsplit
 
-from flask import current_app
+from flask import current_app, request
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -88,6 +89,14 @@ def _directory_sign_in(username, password):
     if role is None:
         raise NoDirectoryRole(username)
     return user if user is not None and user.active else None
+
+
+def session_identifier():
+    """What Flask-Login's strong session protection compares: the client's address (the
+    connection's, or what ProxyFix made of X-Forwarded-For when VSC_PROXY_COUNT says so)
+    and its browser."""
+    base = f"{request.remote_addr}|{request.headers.get('User-Agent')}"
+    return hashlib.sha512(base.encode("utf-8", "replace")).hexdigest()
 
 
 def is_safe_next(target):

@@ -14,7 +14,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import current_user, logout_user
+from flask_login import current_user, login_user, logout_user
 
 from vscapp import background
 from vscapp.auth.services import MAX_FAILURES, is_safe_next, recent_failures, record_failure
@@ -145,6 +145,7 @@ def change_password():
             services.set_password(current_user, form.password.data, actor=current_user,
                                   via="account page")
             db.session.commit()
+            login_user(current_user._get_current_object())  # this session goes on, no other
             flash(_("Your password is changed."), "success")
             return redirect(url_for("users.account"))
         record_failure(current_user.email)
