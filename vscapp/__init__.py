@@ -84,6 +84,12 @@ def register_config(app, config):
         url = f"sqlite:///{Path(app.instance_path) / 'vsc.db'}"
     # psycopg 3 is the driver we ship; a plain postgresql:// URL would ask for psycopg2.
     app.config["SQLALCHEMY_DATABASE_URI"] = url.replace("postgresql://", "postgresql+psycopg://", 1)
+    if url.startswith("sqlite"):
+        # SQLite writes one at a time: a writer waits up to 30 s for its turn (the driver's
+        # default of 5 s is not enough for a burst of sign-ins or records on a busy machine).
+        options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+        options["connect_args"] = {"timeout": 30, **options.get("connect_args", {})}
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
 
 def register_extensions(app):

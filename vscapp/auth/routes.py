@@ -19,6 +19,7 @@ from vscapp.auth.services import (
     DirectoryUnavailable,
     NoDirectoryRole,
     TooManyAttempts,
+    TooManyFromClient,
     authenticate,
     is_safe_next,
 )
@@ -41,7 +42,10 @@ def login():
     if not form.validate_on_submit():
         return render_template("auth/login.html", form=form)
     try:
-        user = authenticate(form.email.data, form.password.data)
+        user = authenticate(form.email.data, form.password.data, request.remote_addr)
+    except TooManyFromClient:
+        return _refused(form, _("Too many failed sign-ins from this computer: try again in 15 "
+                                "minutes."), 429)
     except TooManyAttempts:
         return _refused(form, _("Too many failed attempts with this address: try again in 15 "
                                 "minutes."), 429)
