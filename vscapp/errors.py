@@ -10,9 +10,20 @@ CODES = (400, 403, 404, 405, 413, 500)
 
 
 def register(app):
+    from vscapp.targets.services import EvaluationFailed
+
     for code in CODES:
         app.register_error_handler(code, _handler(code))
     app.register_error_handler(CSRFError, stale_token)
+    app.register_error_handler(EvaluationFailed, _evaluation_failed)
+
+
+def _evaluation_failed(error):
+    """The active rules cannot be evaluated: say which version, point to the plan and to the
+    rules pages, where the coordinator can roll back (they never evaluate the active rules
+    unguarded)."""
+    db.session.rollback()
+    return render_template("errors/evaluation.html", broken=error), 503
 
 
 def _handler(code):

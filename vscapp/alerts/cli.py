@@ -6,8 +6,9 @@ from flask import current_app
 
 from vscapp.alerts import services
 from vscapp.clock import today
+from vscapp.extensions import db
 from vscapp.mail import Mailer, MailError, build
-from vscapp.targets.services import NoActiveRules
+from vscapp.targets.services import EvaluationFailed, NoActiveRules
 
 
 @click.group("alerts")
@@ -21,13 +22,15 @@ def alerts_cli():
 def run_command(as_of):
     """Evaluate the year, write new alerts to the outbox, send what is pending.
 
-    Exits non-zero when a message could not be sent; it stays in the outbox for the next run.
+    Exits non-zero when a message could not be sent; it stays in the outbox for the next run;
+    and, sending nothing, when the active rules cannot be evaluated.
     """
     day = as_of.date() if as_of else today()
     try:
         report = services.run(day)
-    except NoActiveRules as exc:
-        raise click.ClickException(str(exc)) from None
+    except (NoActiveRules, EvaluationFailed) as exc:
+        db.session.rollback()
+        raise click.ClickException(f"{exc}; no alert was raised and no message sent") from None
     for code, previous, status in report.changed:
         click.echo(f"{code}: {previous or 'new'} -> {status}")
     if report.superseded:
