@@ -116,6 +116,9 @@ def register_extensions(app):
 
 
 def register_blueprints(app):
+    from vscapp.converters import BoundedIntegerConverter
+
+    app.url_map.converters["int"] = BoundedIntegerConverter
     from vscapp.alerts.routes import bp as alerts_bp
     from vscapp.audit.routes import bp as audit_bp
     from vscapp.auth.routes import bp as auth_bp

@@ -91,5 +91,7 @@ def is_safe_next(target):
     """Only a path on this site: no scheme, no host, no protocol-relative or backslash trick."""
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
         return False
+    if any(ord(char) < 32 or ord(char) == 127 for char in target):
+        return False  # CR/LF would split the Location header; NUL and the like, nothing good
     parts = urlsplit(target)
     return not parts.scheme and not parts.netloc
