@@ -1,7 +1,7 @@
 """sign-in throttle: counters claimed atomically, keyed by a hash of the login or the client
 
-Revision ID: 0014
-Revises: 0013
+Revision ID: 0017
+Revises: 0016
 Create Date: 2026-12-01 14:30:00.000000
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0014'
-down_revision = '0013'
+revision = '0017'
+down_revision = '0016'
 branch_labels = None
 depends_on = None
 

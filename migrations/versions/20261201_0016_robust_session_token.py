@@ -1,7 +1,7 @@
 """a session token per account: a new one ends every session of the account
 
-Revision ID: 0013
-Revises: 0012
+Revision ID: 0016
+Revises: 0015
 Create Date: 2026-12-01 14:00:00.000000
 
 """
@@ -12,8 +12,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0013'
-down_revision = '0012'
+revision = '0016'
+down_revision = '0015'
 branch_labels = None
 depends_on = None
 
