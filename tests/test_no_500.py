@@ -34,7 +34,8 @@ PARAMS = ["page", "year", "as_of", "next", "status", "strategic", "kind", "actio
           "reason", "comment", "email", "password", "current", "confirm", "role", "language",
           "active", "alert_delivery", "content", "code", "name_nl", "name_fr", "sector",
           "social_prevention", "needs_participants", "date_from", "date_to", "show_voided",
-          "type", "text", "fields"]
+          "type", "text", "fields", "from", "person", "entity_type", "entity_id",
+          "recorded_by", "sort", "after", "outside_plans", "another"]
 # Malformed path values per converter or argument name.
 BAD_PATH = {"int": [HUGE, "2147483648"],
             "default": [quote("x\x00y"), "x" * 3000, HUGE]}

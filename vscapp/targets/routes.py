@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from vscapp.converters import MAX_ID
 from vscapp.engine.rulesfile import RulesFileError
 from vscapp.events.models import EventType
 from vscapp.extensions import db
@@ -24,6 +25,8 @@ bp = Blueprint("targets", __name__)
 
 
 def get_version(year, version_id):
+    if not 0 < version_id <= MAX_ID:  # ?from= is read as any int: no database binds every one
+        abort(404)
     version = db.get_or_404(RulesVersion, version_id)
     if version.year != year:
         abort(404)
