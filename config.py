@@ -26,6 +26,9 @@ class Config:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     PERMANENT_SESSION_LIFETIME = 8 * 3600
+    # How many reverse proxies stand before the app; only then are X-Forwarded-For/-Proto
+    # believed (that many hops from the right). 0: the connection's own address.
+    PROXY_COUNT = int(os.environ.get("VSC_PROXY_COUNT", "0"))
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     BABEL_DEFAULT_LOCALE = "nl"
     # Times are stored in UTC and shown in the municipality's zone; "today" is its today.

@@ -166,7 +166,7 @@ def test_repeated_failures_are_throttled_alike_for_known_and_unknown_addresses(
         client, make_user, known):
     from sqlalchemy import update
 
-    from vscapp.auth.models import SignInFailure
+    from vscapp.auth.models import SignInThrottle
     from vscapp.models import utcnow
 
     user = make_user("officer")
@@ -178,7 +178,7 @@ def test_repeated_failures_are_throttled_alike_for_known_and_unknown_addresses(
     assert response.status_code == 429
     assert "Too many failed attempts" in response.get_data(as_text=True)
     # a quarter of an hour later the address may try again
-    db.session.execute(update(SignInFailure).values(at=utcnow() - timedelta(minutes=16)))
+    db.session.execute(update(SignInThrottle).values(started=utcnow() - timedelta(minutes=16)))
     db.session.commit()
     response = client.post("/login", data={"email": email, "password": PASSWORD})
     assert response.status_code == (302 if known else 200)

@@ -57,6 +57,7 @@ def create_app(config=None):
     register_template_helpers(app)
     register_error_handlers(app)
     register_security_headers(app)
+    register_proxy(app)
     return app
 
 
@@ -83,11 +84,18 @@ def register_config(app, config):
         url = f"sqlite:///{Path(app.instance_path) / 'vsc.db'}"
     # psycopg 3 is the driver we ship; a plain postgresql:// URL would ask for psycopg2.
     app.config["SQLALCHEMY_DATABASE_URI"] = url.replace("postgresql://", "postgresql+psycopg://", 1)
+    if url.startswith("sqlite"):
+        # SQLite writes one at a time: a writer waits up to 30 s for its turn (the driver's
+        # default of 5 s is not enough for a burst of sign-ins or records on a busy machine).
+        options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+        options["connect_args"] = {"timeout": 30, **options.get("connect_args", {})}
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
 
 def register_extensions(app):
     from flask_babel import lazy_gettext as _l
 
+    from vscapp.auth.services import session_identifier
     from vscapp.extensions import babel, csrf, db, login_manager, migrate
     from vscapp.i18n import select_locale
     from vscapp.users.services import load_user
@@ -102,9 +110,15 @@ def register_extensions(app):
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
     login_manager.user_loader(load_user)
+    # Flask-Login's own identifier believes X-Forwarded-For from anyone; ours takes the
+    # address the connection came from, which ProxyFix corrects only behind a proxy we know.
+    login_manager._session_identifier_generator = session_identifier
 
 
 def register_blueprints(app):
+    from vscapp.converters import BoundedIntegerConverter
+
+    app.url_map.converters["int"] = BoundedIntegerConverter
     from vscapp.alerts.routes import bp as alerts_bp
     from vscapp.audit.routes import bp as audit_bp
     from vscapp.auth.routes import bp as auth_bp
@@ -166,6 +180,17 @@ def register_security_headers(app):
                 and current_user and current_user.is_authenticated:
             response.headers["Cache-Control"] = "no-store"  # pages with records stay off disk
         return response
+
+
+def register_proxy(app):
+    """Behind VSC_PROXY_COUNT proxies, the client's address and scheme are the ones those
+    proxies add to X-Forwarded-For and -Proto; without, such headers are ignored (anyone can
+    send them)."""
+    count = app.config.get("PROXY_COUNT", 0)
+    if count:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)
 
 
 def register_error_handlers(app):

@@ -13,7 +13,7 @@ from vscapp.plans.services import latest_plan
 from vscapp.targets import progress
 from vscapp.targets.cards import cards
 from vscapp.targets.forms import DashboardFilterForm
-from vscapp.targets.services import NoActiveRules
+from vscapp.targets.services import EvaluationFailed, NoActiveRules
 from vscapp.views import as_of_from
 
 bp = Blueprint("main", __name__)
@@ -31,9 +31,9 @@ def home():
     counts = events.counts_by_type(plan.year, reader)
     try:
         rows, month_as_of = progress.dashboard(plan, as_of, reader)
-    except NoActiveRules:
+    except (NoActiveRules, EvaluationFailed) as exc:
         return render_template("home.html", plan=plan, cards=None, counts=counts,
-                               year=plan.year)
+                               year=plan.year, broken=_broken(exc))
     card_of = {card.row.indicator.code: card for card in cards(rows, plan.year, as_of)}
     return render_template(
         "home.html", plan=plan, as_of=as_of, form=form, counts=counts, year=plan.year,
@@ -59,3 +59,8 @@ def healthz():
 def _plain(body, status):
     return body, status, {"Content-Type": "text/plain; charset=utf-8",
                           "Cache-Control": "no-store"}
+
+
+def _broken(exc):
+    """The rules version that failed to evaluate, for the page to name, or None."""
+    return exc if isinstance(exc, EvaluationFailed) else None

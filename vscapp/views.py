@@ -3,9 +3,10 @@ other."""
 
 from datetime import date
 
-from flask import redirect, render_template, url_for
+from flask import redirect, render_template, request, url_for
 
 from vscapp.clock import today
+from vscapp.extensions import db
 from vscapp.plans.services import latest_plan
 
 
@@ -34,3 +35,14 @@ def keeps_typed_on_stale_token(view):
     stale token is refused there too and nothing is stored."""
     view.keeps_typed_on_stale_token = True
     return view
+
+
+MAX_PAGE = 1_000_000  # no list is that long; a bigger number is not a page any database takes
+
+
+def paginate(stmt, per_page):
+    """A page of `stmt`'s rows for ?page= (1 when it is not a number, clamped to MAX_PAGE:
+    ?page=99999999999999999999 would overflow the database's OFFSET)."""
+    page = request.args.get("page", 1, type=int)
+    page = min(max(page, 1), MAX_PAGE)
+    return db.paginate(stmt, page=page, per_page=per_page, error_out=False)

@@ -6,7 +6,9 @@ from flask import current_app
 
 from vscapp.alerts import services
 from vscapp.clock import today
+from vscapp.extensions import db
 from vscapp.mail import Mailer, MailError, build
+from vscapp.targets.services import EvaluationFailed
 
 
 @click.group("alerts")
@@ -20,11 +22,16 @@ def alerts_cli():
 def run_command(as_of):
     """Evaluate the year, write new alerts to the outbox, send what is pending.
 
-    Exits non-zero when a message could not be sent; it stays in the outbox for the next run.
-    A year without active rules is not evaluated; the coordinators are told once by e-mail.
+    Exits non-zero when a message could not be sent; it stays in the outbox for the next run;
+    and, sending nothing, when the active rules cannot be evaluated. A year without active
+    rules is not evaluated; the coordinators are told once by e-mail.
     """
     day = as_of.date() if as_of else today()
-    report = services.run(day)
+    try:
+        report = services.run(day)
+    except EvaluationFailed as exc:
+        db.session.rollback()
+        raise click.ClickException(f"{exc}; no alert was raised and no message sent") from None
     if report.no_rules:
         click.echo(f"{day}: no active rules for {day.year} yet, nothing evaluated.")
         if report.told:

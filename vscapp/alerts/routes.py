@@ -11,6 +11,7 @@ from vscapp.extensions import db
 from vscapp.forms import personal_data_error
 from vscapp.i18n import current_language
 from vscapp.permissions import permission_required
+from vscapp.views import paginate
 
 bp = Blueprint("alerts", __name__)
 
@@ -18,7 +19,7 @@ bp = Blueprint("alerts", __name__)
 @bp.get("/alerts/")
 @permission_required("alerts.view")
 def index():
-    page = db.paginate(services.alert_history(), per_page=50, error_out=False)
+    page = paginate(services.alert_history(), per_page=50)
     reader = current_user._get_current_object()
     open_alerts = services.for_reader(services.open_alerts(), reader)
     history = services.for_reader(page.items, reader)

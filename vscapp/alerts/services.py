@@ -76,7 +76,7 @@ def raise_alerts(as_of, report=None):
     version = targets.active_version(year)
     if version is None:
         raise targets.NoActiveRules(f"no active rules for {year}")
-    rules = {rule.code: rule for rule in targets.compiled(version.content).indicators}
+    rules = {rule.code: rule for rule in targets.ruleset_of(version).indicators}
     states = dict(db.session.execute(select(IndicatorState.code, IndicatorState.status)
                                      .where(IndicatorState.year == year)).all())
     superseded = _supersede(version, report)
@@ -358,7 +358,7 @@ def for_reader(alerts, reader, today=None):
 
 
 def _by_month(alert, reader, types):
-    rule = next((r for r in targets.compiled(alert.rules_version.content).indicators
+    rule = next((r for r in targets.ruleset_of(alert.rules_version).indicators
                  if r.code == alert.code), None)
     return rule is None or targets.rule_granularity(reader, rule, types) is Granularity.MONTH
 

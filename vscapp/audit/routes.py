@@ -6,8 +6,8 @@ from flask_login import current_user
 
 from vscapp.audit import readable, services
 from vscapp.audit.forms import AuditFilterForm
-from vscapp.extensions import db
 from vscapp.permissions import permission_required
+from vscapp.views import paginate
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 
@@ -16,6 +16,6 @@ bp = Blueprint("audit", __name__, url_prefix="/audit")
 @permission_required("audit.view")
 def index():
     form = AuditFilterForm(request.args, people=services.actor_labels())
-    page = db.paginate(services.entries(**form.filters()), per_page=100, error_out=False)
+    page = paginate(services.entries(**form.filters()), per_page=100)
     return render_template("audit/index.html", page=page, form=form,
                            items=readable.items(page.items, current_user._get_current_object()))

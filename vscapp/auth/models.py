@@ -1,17 +1,17 @@
-"""Failed sign-ins, kept to throttle guessing."""
+"""Sign-in tries, counted to throttle guessing."""
 
 from datetime import datetime
 
-from sqlalchemy import String
+from sqlalchemy import DateTime, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from vscapp.extensions import db
-from vscapp.models import created_at_column
 
 
-class SignInFailure(db.Model):
-    """A failed sign-in, for throttling guesses; the address as typed, never a password."""
+class SignInThrottle(db.Model):
+    """The tries counted for one typed login, or one client address, since `started`; the
+    key is a keyed hash of which, never the address itself (vscapp.auth.throttle)."""
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    email: Mapped[str] = mapped_column(String(254), index=True)
-    at: Mapped[datetime] = created_at_column()
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    started: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    tries: Mapped[int]

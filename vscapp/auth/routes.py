@@ -1,6 +1,15 @@
 """Sign-in and sign-out."""
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
@@ -10,9 +19,11 @@ from vscapp.auth.services import (
     DirectoryUnavailable,
     NoDirectoryRole,
     TooManyAttempts,
+    TooManyFromClient,
     authenticate,
     is_safe_next,
 )
+from vscapp.extensions import db
 from vscapp.permissions import public, signed_in
 
 bp = Blueprint("auth", __name__)
@@ -31,7 +42,10 @@ def login():
     if not form.validate_on_submit():
         return render_template("auth/login.html", form=form)
     try:
-        user = authenticate(form.email.data, form.password.data)
+        user = authenticate(form.email.data, form.password.data, request.remote_addr)
+    except TooManyFromClient:
+        return _refused(form, _("Too many failed sign-ins from this computer: try again in 15 "
+                                "minutes."), 429)
     except TooManyAttempts:
         return _refused(form, _("Too many failed attempts with this address: try again in 15 "
                                 "minutes."), 429)
@@ -47,6 +61,7 @@ def login():
         return _refused(form, _("Wrong user name, e-mail address or password.")
                         if directory.configured(current_app.config)
                         else _("Wrong e-mail address or password."), 200)
+    session.pop("csrf_token", None)  # a token seen before signing in is worth nothing after
     login_user(user)
     return redirect(target)
 
@@ -59,6 +74,8 @@ def _refused(form, message, status):
 @bp.post("/logout")
 @signed_in
 def logout():
+    current_user.end_sessions()  # on every device, remember-me cookies included
+    db.session.commit()
     logout_user()
     flash(_("You are signed out."), "info")
     return redirect(url_for("auth.login"))

@@ -6,60 +6,49 @@ account's password (so local accounts work when the directory is down: break-gla
 anything else, when a directory is configured, is a directory user name.
 """
 
-from datetime import timedelta
+import hashlib
 from urllib.parse import urlsplit
 
-from flask import current_app
-from sqlalchemy import func, select
+from flask import current_app, request
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from vscapp.auth import directory
+from vscapp.auth import directory, throttle
 from vscapp.auth.directory import DirectoryUnavailable
-from vscapp.auth.models import SignInFailure
+from vscapp.auth.throttle import TooManyAttempts, TooManyFromClient
 from vscapp.extensions import db
 from vscapp.i18n import current_language
-from vscapp.models import utcnow
 from vscapp.users.services import sync_directory_account, user_by_email
 
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
-MAX_FAILURES = 5
-FAILURE_WINDOW = timedelta(minutes=15)
 
-__all__ = ["DirectoryUnavailable", "NoDirectoryRole", "TooManyAttempts", "authenticate"]
-
-
-class TooManyAttempts(Exception):
-    """Too many failed sign-ins for this address lately; said alike for unknown addresses."""
+__all__ = ["DirectoryUnavailable", "NoDirectoryRole", "TooManyAttempts", "TooManyFromClient",
+           "authenticate"]
 
 
 class NoDirectoryRole(Exception):
     """The directory password was right, but the directory puts them in no vscapp group."""
 
 
-def authenticate(login, password):
+def authenticate(login, password, client_address=None):
     """The active user with these credentials, or None; as slow for unknown accounts.
 
-    `login` is a local account's address or a directory user name. After MAX_FAILURES
-    failures for one within FAILURE_WINDOW, refuse it for a while (TooManyAttempts), whether
-    or not an account has it. Raises DirectoryUnavailable and NoDirectoryRole too.
+    `login` is a local account's address or a directory user name. Each try is claimed first
+    (vscapp.auth.throttle): after throttle.PER_LOGIN failures for one login, or PER_CLIENT from
+    one client address, within throttle.WINDOW, refuse (TooManyAttempts, TooManyFromClient),
+    whether or not an account has the login. Raises DirectoryUnavailable and NoDirectoryRole
+    too (neither counts as a failure).
     """
     login = login.strip().lower()
-    if recent_failures(login) >= MAX_FAILURES:
-        raise TooManyAttempts(login)
-    user = _sign_in(login, password)
-    if user is None:
-        record_failure(login)
+    claimed = throttle.attempt(login, client_address)
+    try:
+        user = _sign_in(login, password)
+    except Exception:
+        db.session.rollback()
+        claimed.give_back()  # not a wrong password: the directory is down, or has no role
+        raise
+    if user is not None:
+        claimed.give_back()  # only failures count
     return user
-
-
-def recent_failures(login):
-    return db.session.scalar(select(func.count(SignInFailure.id)).where(
-        SignInFailure.email == login[:254], SignInFailure.at >= utcnow() - FAILURE_WINDOW))
-
-
-def record_failure(login):
-    db.session.add(SignInFailure(email=login[:254]))
-    db.session.commit()
 
 
 def _sign_in(login, password):
@@ -90,9 +79,19 @@ def _directory_sign_in(username, password):
     return user if user is not None and user.active else None
 
 
+def session_identifier():
+    """What Flask-Login's strong session protection compares: the client's address (the
+    connection's, or what ProxyFix made of X-Forwarded-For when VSC_PROXY_COUNT says so)
+    and its browser."""
+    base = f"{request.remote_addr}|{request.headers.get('User-Agent')}"
+    return hashlib.sha512(base.encode("utf-8", "replace")).hexdigest()
+
+
 def is_safe_next(target):
     """Only a path on this site: no scheme, no host, no protocol-relative or backslash trick."""
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
         return False
+    if any(ord(char) < 32 or ord(char) == 127 for char in target):
+        return False  # CR/LF would split the Location header; NUL and the like, nothing good
     parts = urlsplit(target)
     return not parts.scheme and not parts.netloc

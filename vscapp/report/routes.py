@@ -82,7 +82,9 @@ def comment(year):
     db.session.commit()
     flash(_("Comments saved: %(num)s.", num=changed) if changed else _("Nothing was changed."),
           "success")
-    return redirect(url_for("report.show", year=year, **request.args))
+    # back to the report as it was shown (its date and language), never to another year
+    shown = {name: value for name, value in request.args.items() if name in ("as_of", "lang")}
+    return redirect(url_for("report.show", year=year, **shown))
 
 
 @bp.get("/<int:year>/export.<fmt>")

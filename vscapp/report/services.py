@@ -140,7 +140,7 @@ class Completeness:
 def completeness(version, as_of):
     """Indicators of `version` with no event counted, and months (up to `as_of`) with no entry
     at all."""
-    ruleset = targets.compiled(version.content)
+    ruleset = targets.ruleset_of(version)
     end = min(as_of, ruleset.end)
     months = months_with_events(ruleset.start, end)
     without = [rule.code for rule in ruleset.indicators

@@ -113,7 +113,7 @@ def evaluate_command(year, as_of, fmt):
     day = as_of.date() if as_of else today()
     try:
         results = services.evaluate_year(year, day)
-    except services.NoActiveRules as exc:
+    except (services.NoActiveRules, services.EvaluationFailed) as exc:
         raise click.ClickException(str(exc)) from None
     if fmt == "json":
         click.echo(json.dumps([r.as_dict() for r in results], indent=2))

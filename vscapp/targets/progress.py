@@ -58,7 +58,7 @@ def needs_attention(rows):
 
 
 def rule_for(version, code):
-    for rule in services.compiled(version.content).indicators:
+    for rule in services.ruleset_of(version).indicators:
         if rule.code == code:
             return rule
     return None
@@ -145,7 +145,7 @@ class IndicatorView:
 
 def indicator_view(reader, year, version, rule, as_of):
     """The status, chart and counted activities of one indicator, at the reader's grain."""
-    ruleset = services.compiled(version.content)
+    ruleset = services.ruleset_of(version)
     grain = services.rule_granularity(reader, rule)
     shown = services.shown_as_of(grain, as_of)
     result = next(r for r in services.evaluate_year(year, shown, version) if r.code == rule.code)

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from vscapp.converters import MAX_ID
 from vscapp.engine.rulesfile import RulesFileError
 from vscapp.events.models import EventType
 from vscapp.extensions import db
@@ -24,6 +25,8 @@ bp = Blueprint("targets", __name__)
 
 
 def get_version(year, version_id):
+    if not 0 < version_id <= MAX_ID:  # ?from= is read as any int: no database binds every one
+        abort(404)
     version = db.get_or_404(RulesVersion, version_id)
     if version.year != year:
         abort(404)
@@ -70,13 +73,16 @@ def rules_version(year, version_id):
     active = services.active_version(year)
     form = AsOfForm(request.args)
     as_of = as_of_from(form, year)
-    preview = services.evaluate_year(year, as_of, version)
-    current = {r.code: r for r in services.evaluate_year(year, as_of, active)} if active else {}
+    # A version that cannot be evaluated is said so here, and can still be activated (or an
+    # earlier one, to roll back): this page never fails with the rules it shows.
+    preview, broken = _evaluated(year, as_of, version)
+    current, broken_active = _evaluated(year, as_of, active) if active else ((), None)
     changes = editing.differences(editing.from_text(active.content) if active else None,
                                   editing.from_text(version.content))
     return render_template(
         "targets/rules_version.html", year=year, version=version, active=active, as_of=as_of,
-        preview=preview, current=current, form=ActivateForm(), as_of_form=form,
+        preview=preview, current={r.code: r for r in current}, form=ActivateForm(),
+        as_of_form=form, broken=broken, broken_active=broken_active,
         changes=wording.in_words(changes, services.indicator_texts(year), type_names()),
         diff=services.diff(active.content if active else "", version.content,
                            f"version {active.number}" if active else "(none)",
@@ -144,6 +150,14 @@ def targets_form(year):
                            start_version=start_version, earlier=earlier), status
 
 
+def _evaluated(year, as_of, version):
+    """(results, None), or ((), the EvaluationFailed) when the version cannot be evaluated."""
+    try:
+        return services.evaluate_year(year, as_of, version), None
+    except services.EvaluationFailed as exc:
+        return (), exc
+
+
 @bp.post("/rules/<int:year>/versions/<int:version_id>/activate")
 @permission_required("rules.manage")
 def activate(year, version_id):
@@ -201,10 +215,13 @@ def status(year):
         abort(404)
     form = AsOfForm(request.args)
     as_of = as_of_from(form, year)
+    broken = None
     try:
         results, month_as_of = services.evaluate_for(current_user, year, as_of)
     except services.NoActiveRules:
         results, month_as_of = None, None
+    except services.EvaluationFailed as exc:
+        results, month_as_of, broken = None, None, exc
     return render_template("targets/status.html", year=year, form=form, as_of=as_of,
-                           results=results, month_as_of=month_as_of,
+                           results=results, month_as_of=month_as_of, broken=broken,
                            indicators=services.indicator_texts(year))

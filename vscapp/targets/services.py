@@ -39,6 +39,17 @@ class NoActiveRules(LookupError):
     """The year has no activated rules yet."""
 
 
+class EvaluationFailed(RuntimeError):
+    """A stored rules version could not be evaluated (it validated, yet the engine failed):
+    pages say so and name the version, the rules pages stay usable to roll back."""
+
+    def __init__(self, version):
+        super().__init__(f"version {version.number} of the {version.year} rules cannot be "
+                         "evaluated: activate an earlier version (vsc rules activate or the "
+                         "rules page)")
+        self.year, self.number = version.year, version.number
+
+
 def vocabulary(year):
     """What a rules file for `year` may name: the plan's live indicators, types, accounts."""
     plan = plan_for_year(year)
@@ -174,10 +185,26 @@ def _evaluation_cache():
 
 
 def evaluate_version(version, as_of):
-    """The evaluation itself, uncached: one aggregate over the daily totals, then the engine."""
-    ruleset = compiled(version.content)
+    """The evaluation itself, uncached: one aggregate over the daily totals, then the engine.
+    Raises EvaluationFailed if the rules cannot be read or evaluated (database errors pass)."""
+    ruleset = ruleset_of(version)
     totals = totals_by_type(ruleset.start, min(as_of, ruleset.end))
-    return tuple(evaluate(ruleset, totals, as_of))
+    try:
+        return tuple(evaluate(ruleset, totals, as_of))
+    except Exception as exc:
+        current_app.logger.exception("rules version %s of %s: evaluation failed",
+                                     version.number, version.year)
+        raise EvaluationFailed(version) from exc
+
+
+def ruleset_of(version):
+    """The RuleSet of a stored version, or EvaluationFailed if it cannot be read any more."""
+    try:
+        return compiled(version.content)
+    except Exception as exc:
+        current_app.logger.exception("rules version %s of %s: cannot be read",
+                                     version.number, version.year)
+        raise EvaluationFailed(version) from exc
 
 
 def rule_granularity(reader, rule, types=None):
@@ -209,7 +236,7 @@ def evaluate_for(reader, year, as_of, version=None):
     version = version or active_version(year)
     results = [r for r in evaluate_year(year, as_of, version)
                if may_see_indicator(reader, r.code)]
-    monthly = monthly_codes(reader, compiled(version.content)) & {r.code for r in results}
+    monthly = monthly_codes(reader, ruleset_of(version)) & {r.code for r in results}
     if not monthly:
         return results, None
     cut = months.cutoff(as_of)

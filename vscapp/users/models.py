@@ -14,6 +14,10 @@ from vscapp.models import created_at_column
 from vscapp.vocabulary import DEFAULT_LANGUAGE, Delivery
 
 
+def new_session_token():
+    return secrets.token_urlsafe(32)
+
+
 class User(UserMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
@@ -27,6 +31,18 @@ class User(UserMixin, db.Model):
     # The directory user name of an account that signs in through the directory (its password
     # is the directory's; the local hash is of a random secret nobody knows); None: local.
     directory_username: Mapped[str | None] = mapped_column(String(254), unique=True)
+    # The secret every session and remember-me cookie of this account carries (get_id): a
+    # new one ends them all at once (sign-out, a new password, deactivation).
+    session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
+
+    def get_id(self):
+        """What Flask-Login keeps in the session and the remember-me cookie: the id and the
+        account's session token, so that a new token turns every earlier cookie away."""
+        return f"{self.id}:{self.session_token}"
+
+    def end_sessions(self):
+        """Every session of this account, on every device, ends at its next request."""
+        self.session_token = new_session_token()
 
     @property
     def is_active(self):
@@ -39,6 +55,7 @@ class User(UserMixin, db.Model):
     def set_password(self, password):
         method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
         self.password_hash = generate_password_hash(password, method=method)
+        self.end_sessions()  # whoever signed in with the old password is out
 
     def set_unusable_password(self):
         """No password works: the hash of a random secret that is thrown away at once."""

@@ -10,14 +10,17 @@ from flask import (
     make_response,
     redirect,
     render_template,
+    request,
     session,
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import current_user, logout_user
+from flask_login import current_user, login_user, logout_user
 
 from vscapp import background
-from vscapp.auth.services import MAX_FAILURES, is_safe_next, recent_failures, record_failure
+from vscapp.auth import throttle
+from vscapp.auth.services import is_safe_next
+from vscapp.auth.throttle import TooManyAttempts, TooManyFromClient
 from vscapp.extensions import db
 from vscapp.mail import Mailer, MailError
 from vscapp.permissions import permission_required, public, signed_in
@@ -137,17 +140,22 @@ def change_password():
         return redirect(url_for("users.account"))
     form = ChangePasswordForm(current_user.email)
     if form.validate_on_submit():
-        if recent_failures(current_user.email) >= MAX_FAILURES:
-            flash(_("Too many failed attempts with this address: try again in 15 minutes."),
+        try:
+            claimed = throttle.attempt(current_user.email, request.remote_addr)
+        except TooManyAttempts as refused:
+            flash(_("Too many failed sign-ins from this computer: try again in 15 minutes.")
+                  if isinstance(refused, TooManyFromClient)
+                  else _("Too many failed attempts with this address: try again in 15 minutes."),
                   "error")
             return render_template("users/password.html", form=form), 429
         if current_user.check_password(form.current.data):
+            claimed.give_back()
             services.set_password(current_user, form.password.data, actor=current_user,
                                   via="account page")
             db.session.commit()
+            login_user(current_user._get_current_object())  # this session goes on, no other
             flash(_("Your password is changed."), "success")
             return redirect(url_for("users.account"))
-        record_failure(current_user.email)
         form.current.errors.append(_("This is not your current password."))
     return render_template("users/password.html", form=form)
 

@@ -1,6 +1,7 @@
 """Accounts: the verbs that create and change them (audited; accounts are never deleted)."""
 
 import logging
+import secrets
 from datetime import timedelta
 
 from flask import current_app
@@ -22,10 +23,17 @@ RESET_REQUESTS_PER_HOUR = 3
 log = logging.getLogger(__name__)
 
 
-def load_user(user_id):
-    """Flask-Login's loader: the active account with this id, or None."""
-    user = db.session.get(User, int(user_id)) if str(user_id).isdigit() else None
-    return user if user is not None and user.active else None
+def load_user(session_id):
+    """Flask-Login's loader: the active account whose get_id() this is, or None (a session or
+    remember-me cookie from before a sign-out, a new password or a deactivation)."""
+    user_id, _, token = str(session_id).partition(":")
+    if not user_id.isdigit() or len(user_id) > 18 or not token:
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or not user.active or not secrets.compare_digest(
+            user.session_token.encode(), token.encode()):
+        return None
+    return user
 
 
 def user_by_email(email):
@@ -67,6 +75,8 @@ def update_user(user, values, actor=None, reason=None):
     before = audit.snapshot(user, fields)
     for name, value in values.items():
         setattr(user, name, value)
+    if before.get("active") and not user.active:
+        user.end_sessions()
     after = audit.snapshot(user, fields)
     if after == before:
         return False
