@@ -22,6 +22,7 @@ MATRIX = [
     ("POST", "/plans/import/confirm", "plans.confirm", {OFFICER: 403, COORD: 302,
                                                         LIAISON: 403}),
     ("GET", "/events/", "events.index", ALL),
+    ("GET", "/events/export.csv", "events.export", ALL),
     ("GET", "/events/new", "events.new", ALL),
     # A record the reader may not read answers 404, like a missing one: ids cannot be probed.
     ("GET", "/events/{social}", "events.show", {OFFICER: 200, COORD: 200, LIAISON: 404}),
