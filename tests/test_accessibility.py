@@ -91,3 +91,40 @@ def test_pages_have_no_wcag_violation(browser, live_server, year_2023, make_user
 def test_signed_out_pages_have_no_wcag_violation(browser, live_server, app, language):
     found = check_pages(browser, live_server, SIGNED_OUT, language)
     assert not found, "\n".join(found)
+
+
+def signed_in_page(browser, base, user, width):
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    page.goto(f"{base}/login")
+    page.locator("#email").fill(user.email)
+    page.locator("#password").fill(PASSWORD)
+    page.locator("form:has(#password) button[type=submit]").click()
+    page.wait_for_url(f"{base}/")
+    return context, page
+
+
+CHART_TEXT = """() => {
+  const svg = document.querySelector('.chart svg');
+  const box = svg.parentElement.getBoundingClientRect();
+  const texts = [...svg.querySelectorAll('text')].filter(t => t.getBBox().width > 0 &&
+      getComputedStyle(t).display !== 'none').map(t => t.getBoundingClientRect());
+  const overlaps = texts.filter((a, i) => texts.some((b, j) => j > i && a.left < b.right &&
+      b.left < a.right && a.top < b.bottom && b.top < a.bottom)).length;
+  return {share: svg.getBoundingClientRect().width / box.width, overlaps: overlaps,
+          smallest: Math.min(...texts.map(r => r.height))};
+}"""
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_chart_fills_its_card_with_readable_labels(browser, live_server, year_2023, width):
+    context, page = signed_in_page(browser, live_server, year_2023, width)
+    try:
+        page.goto(f"{live_server}/targets/2023/S1.SD4.OD2.I1?as_of=2023-09-30")
+        chart = page.evaluate(CHART_TEXT)
+        assert chart["share"] > 0.9
+        assert chart["overlaps"] == 0
+        assert chart["smallest"] >= 11, chart  # the line box of a 12px text is ~14px
+    finally:
+        context.close()
