@@ -128,3 +128,52 @@ def test_the_chart_fills_its_card_with_readable_labels(browser, live_server, yea
         assert chart["smallest"] >= 11, chart  # the line box of a 12px text is ~14px
     finally:
         context.close()
+
+
+PRINTED = """() => {
+  const shown = el => el.getClientRects().length > 0;
+  const fill = document.querySelector('.bar .fill');
+  return {
+    menu: [...document.querySelectorAll('header, nav, .filters, button, input, select, textarea')]
+      .filter(shown).length,
+    fill: fill && [getComputedStyle(fill).printColorAdjust, getComputedStyle(fill).backgroundColor],
+    status: getComputedStyle(document.querySelector('.status')).printColorAdjust,
+  };
+}"""
+
+
+def test_the_dashboard_prints_its_figures_without_controls(browser, live_server, year_2023):
+    context, page = signed_in_page(browser, live_server, year_2023, 1280)
+    try:
+        page.goto(f"{live_server}/?as_of=2023-09-30")
+        page.emulate_media(media="print")
+        printed = page.evaluate(PRINTED)
+        assert printed["menu"] == 0
+        assert printed["fill"] == ["exact", "rgb(31, 95, 139)"]
+        assert printed["status"] == "exact"
+    finally:
+        context.close()
+
+
+def test_the_report_prints_on_landscape_pages_without_the_menu(browser, live_server, rules_2023,
+                                                              make_user):
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    coordinator = make_user("coordinator")
+    context, page = signed_in_page(browser, live_server, coordinator, 1280)
+    try:
+        page.goto(f"{live_server}/report/2023?as_of=2023-12-31")
+        page.emulate_media(media="print")
+        assert page.evaluate(PRINTED)["menu"] == 0
+        pdf = PdfReader(BytesIO(page.pdf(prefer_css_page_size=True)))
+        first = pdf.pages[0]
+        assert first.mediabox.width > first.mediabox.height  # landscape
+        text = "".join(p.extract_text() for p in pdf.pages)
+        assert "Evaluation report 2023" in text and "Situation on Dec 31, 2023." in text
+        assert f"1 / {len(pdf.pages)}" in text
+        for menu_word in ("Record an activity", "Audit trail", "Sign out", "Download"):
+            assert menu_word not in text
+    finally:
+        context.close()
