@@ -15,7 +15,7 @@ from vscapp.months import month_end
 CONSULTATIONS = "S1.SD1.OD2.I1"  # individual consultations, a count
 PARTICIPANTS = "S1.SD2.OD1.I2"  # persons made aware: the participants of the sessions
 MARCH = [date(2023, 3, day) for day in range(1, 32)]
-WIDTH, MARGIN, DAYS = 640, 36, 365  # the indicator chart's geometry (2023)
+WIDTH, MARGIN, LEFT, DAYS = 640, 36, 56, 365  # the indicator chart's geometry (2023)
 
 
 @pytest.fixture
@@ -68,7 +68,7 @@ def value_points(html):
 
 def day_of(x):
     """The day a chart x coordinate stands for (the inverse of the page's scale)."""
-    offset = round((x - MARGIN) * (DAYS - 1) / (WIDTH - 2 * MARGIN))
+    offset = round((x - LEFT) * (DAYS - 1) / (WIDTH - LEFT - MARGIN))
     return date(2023, 1, 1) + timedelta(days=offset)
 
 

@@ -143,6 +143,7 @@ def test_the_officers_phone_path(browser, live_server, plan_2023, make_user, tmp
     try:
         sign_in(page, live_server, officer)
         fits_the_screen(page)
+        page.locator("details.menu-phone summary").click()  # the phone's menu
         page.get_by_role("navigation").get_by_role("link", name="Record an activity").click()
         fits_the_screen(page)
         assert page.get_by_label("Activity").input_value() == ""  # nothing preselected
@@ -174,6 +175,7 @@ def test_the_officers_phone_path(browser, live_server, plan_2023, make_user, tmp
         page.get_by_text("Activity recorded.").wait_for()
         assert len(db.session.scalars(select(Event)).all()) == 4
 
+        page.locator("details.menu-phone summary").click()  # the phone's menu
         page.get_by_role("navigation").get_by_role("link", name="Activities").click()
         fits_the_screen(page)
         page.get_by_label("Text in the note or case reference").fill("jeugdwerk")

@@ -25,6 +25,7 @@ def register(app):
         format_month_year=lambda day: format_date(day, "MMMM yyyy"),
         format_number=format_decimal,
         explain=explain,
+        field_attributes=field_attributes,
     )
     app.context_processor(menu_numbers)
 
@@ -63,6 +64,23 @@ def explain(result):
     """An evaluation's explanation in the reader's language."""
     key, params = result.explanation_parts()
     return gettext(EXPLANATIONS[key], **{**params, "due": format_day(result.due)})
+
+
+def field_attributes(field, field_id, readonly=False, label=None):
+    """A form field's id and ARIA attributes: its help and errors described, invalid only with
+    errors (an absent attribute, never "None")."""
+    described = [f"{field_id}-help"] if field.description else []
+    described += [f"{field_id}-error-{n}" for n in range(1, len(field.errors) + 1)]
+    attributes = {"id": field_id}
+    if described:
+        attributes["aria-describedby"] = " ".join(described)
+    if field.errors:
+        attributes["aria-invalid"] = "true"
+    if readonly:
+        attributes["readonly"] = True
+    if label is not None:  # a field shown without a visible label, as in a table's cell
+        attributes["aria-label"] = label
+    return attributes
 
 
 def page_url(number):

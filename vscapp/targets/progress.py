@@ -1,6 +1,7 @@
 """What the dashboard and the indicator page show: statuses grouped by strategic objective,
 and an indicator's cumulative value through the year against its expected pace."""
 
+import math
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -80,19 +81,31 @@ class Chart:
     today_x: float | None
     y_max: int
     months: list[tuple[float, date]]
+    y_ticks: list[tuple[float, int]]  # (y, value) of the y-axis labels
+    table: list["ChartRow"]  # the text alternative: the values month by month
+    margin: int = 36
+    left: int = 56
 
 
-def chart(ruleset, rule, as_of, grain=Granularity.DAY, width=640, height=240, margin=36):
+@dataclass
+class ChartRow:
+    day: date  # a month's last day, or the last day shown if the month is not over
+    value: int  # recorded, cumulative
+    expected: float  # the expected pace on that day
+
+
+def chart(ruleset, rule, as_of, grain=Granularity.DAY, width=640, height=240, margin=36,
+          left=56):
     """The cumulative value (up to `as_of`, by day or only at month ends) and the expected pace
-    over the period, as SVG coordinates."""
+    over the period, as SVG coordinates; `left` leaves room for the y axis's values."""
     start, end = ruleset.start, ruleset.end
     days = (end - start).days + 1
     points = value_series(rule, start, end, as_of, grain)
     y_max = max(rule.target, max((v for _, v in points), default=0), 1)
-    plot_w, plot_h = width - 2 * margin, height - 2 * margin
+    plot_w, plot_h = width - left - margin, height - 2 * margin
 
     def x(day):
-        return round(margin + plot_w * (day - start).days / (days - 1), 1)
+        return round(left + plot_w * (day - start).days / (days - 1), 1)
 
     def y(value):
         return round(height - margin - plot_h * value / y_max, 1)
@@ -105,7 +118,31 @@ def chart(ruleset, rule, as_of, grain=Granularity.DAY, width=640, height=240, ma
     months_axis = [(x(date(start.year, m, 1)), date(start.year, m, 1))
                    for m in range(1, 13) if date(start.year, m, 1) >= start]
     return Chart(width, height, value_points, pace_points, y(rule.target),
-                 x(as_of) if start <= as_of <= end else None, y_max, months_axis)
+                 x(as_of) if start <= as_of <= end else None, y_max, months_axis,
+                 [(y(value), value) for value in y_ticks(y_max)],
+                 chart_table(rule, start, end, points), margin, left)
+
+
+def y_ticks(y_max, most=5):
+    """Round values from 0 up to `y_max` for the y axis: steps of 1, 2, 5, 10, 20, 50, ...,
+    at most `most` + 1 labels."""
+    step = 1
+    while y_max / step > most:
+        step = step * 5 // 2 if str(step)[0] == "2" else step * 2
+    return list(range(0, math.floor(y_max) + 1, step))
+
+
+def chart_table(rule, start, end, points):
+    """The chart's values at each month end (and the last day shown): its text alternative."""
+    if not points:
+        return []
+    last = points[-1][0]
+    days = months.month_ends(start, last)
+    if last != months.month_end(last):
+        days.append(last)
+    return [ChartRow(day, max((v for d, v in points if d <= day), default=0),
+                     round(rule.target * expected_share(rule, start, end, day), 1))
+            for day in days]
 
 
 def value_series(rule, start, end, as_of, grain):

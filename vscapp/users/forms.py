@@ -43,9 +43,11 @@ class NewPasswordForm(FlaskForm):
 
     password = PasswordField(_l("New password"), validators=[DataRequired()],
                              description=_l("At least %(min)d characters, not easy to guess: a "
-                                            "few unrelated words work well.", min=MIN_LENGTH))
+                                            "few unrelated words work well.", min=MIN_LENGTH),
+                             render_kw={"autocomplete": "new-password"})
     confirm = PasswordField(_l("Repeat the new password"), validators=[
-        EqualTo("password", message=_l("The two passwords differ."))])
+        EqualTo("password", message=_l("The two passwords differ."))],
+        render_kw={"autocomplete": "new-password"})
 
     def __init__(self, account_email, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -59,10 +61,12 @@ class NewPasswordForm(FlaskForm):
 
 class ChangePasswordForm(NewPasswordForm):
     current = PasswordField(_l("Current password"), validators=[DataRequired(),
-                                                                Length(max=200)])
+                                                                Length(max=200)],
+                            render_kw={"autocomplete": "current-password"})
 
 
 class ForgotPasswordForm(FlaskForm):
     # no address syntax check: an address no account has gets the same answer anyway
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254),
-                                                 no_control_characters])
+                                                 no_control_characters],
+                       render_kw={"autocomplete": "email"})
