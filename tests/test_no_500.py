@@ -8,8 +8,9 @@ from datetime import date
 from urllib.parse import quote, urlencode
 
 import pytest
-from sqlalchemy import create_engine, func, select
+from sqlalchemy import create_engine, func, select, text
 
+from fixtures.database import PG_URL
 from helpers import login, make_event
 from vscapp.alerts.models import Alert
 from vscapp.extensions import db
@@ -167,3 +168,33 @@ def test_the_database_gone_answers_503_and_the_next_request_works(app, client, m
         db.engines[None] = engine
         down.dispose()
     assert client.get("/events/").status_code == 200  # back, and the session still holds
+
+
+@pytest.mark.skipif(not PG_URL, reason="pg_terminate_backend is PostgreSQL's")
+def test_a_connection_killed_mid_request_answers_503_and_the_next_request_works(
+        app, client, make_user, database_url):
+    """The server ends the request's own connection between two of its statements, as a
+    PostgreSQL restart or an administrator's pg_terminate_backend does."""
+    admin = create_engine(database_url, isolation_level="AUTOCOMMIT")
+    doomed = []
+
+    @app.before_request
+    def kill_own_connection():  # runs first; the page's own queries come after it
+        if doomed:
+            pid = db.session.execute(text("SELECT pg_backend_pid()")).scalar()
+            with admin.connect() as conn:
+                conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+
+    user = make_user("officer")
+    login(client, user)
+    doomed.append(True)
+    try:
+        response = client.get("/events/")
+        assert response.status_code == 503
+        html = response.get_data(as_text=True)
+        assert "The database cannot be reached just now" in html
+        assert "Traceback" not in html
+    finally:
+        doomed.clear()
+        admin.dispose()
+    assert client.get("/events/").status_code == 200  # a new connection, the session holds
