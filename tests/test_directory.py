@@ -176,9 +176,13 @@ def test_filter_injection_in_the_user_name_finds_nobody(client, directory, usern
 def test_control_characters_in_the_user_name_are_refused_by_the_form(client, directory,
                                                                      username):
     response = sign_in(client, username, password_of("anna"))
-    assert response.status_code == 200
-    assert "This field holds a character that is not allowed." in response.get_data(
-        as_text=True)
+    if "\x00" in username:  # a NUL is refused for every form, before any view runs
+        assert response.status_code == 400
+        assert "holds a NUL character" in response.get_data(as_text=True)
+    else:
+        assert response.status_code == 200
+        assert "This field holds a character that is not allowed." in response.get_data(
+            as_text=True)
     assert db.session.scalar(select(User)) is None
 
 
