@@ -61,6 +61,8 @@ def test_awareness_session_needs_its_participants(client, as_role):
     ({"case_ref": "Jan Peeters"}, "no spaces"),
     ({"case_ref": "85073003328"}, "a national register or BIS number"),
     ({"note": "x" * 501}, "Field cannot be longer than 500 characters."),
+    ({"note": "Gesprek\x07 op school"}, "invisible control character"),
+    ({"note": "Gesprek\x1b[31m"}, "invisible control character"),
 ])
 def test_bad_input_gets_a_clear_message_and_stores_nothing(client, as_role, fields, message):
     as_role("officer")

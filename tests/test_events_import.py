@@ -139,3 +139,11 @@ def test_a_file_that_is_not_utf8_is_refused(runner, tmp_path, make_user):
     assert result.exit_code == 1
     assert "not UTF-8 text" in result.output
     assert count() == 0
+
+
+def test_a_control_character_in_a_note_is_refused_at_its_cell(runner, tmp_path, make_user):
+    result = run_import(runner, tmp_path, "date,type,note\n2023-01-10,project,ok\x07\n",
+                        make_user("officer"))
+    assert result.exit_code == 1
+    assert "row 2, column note: The text holds an invisible control character" in result.output
+    assert count() == 0

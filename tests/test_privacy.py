@@ -17,7 +17,7 @@ from helpers import RULES_2023, login, make_event
 from vscapp.alerts.models import Alert
 from vscapp.events.models import Event
 from vscapp.extensions import db
-from vscapp.privacy import case_ref_problem, find_personal_data
+from vscapp.privacy import case_ref_problem, find_personal_data, personal_data_in
 from vscapp.report import exports
 from vscapp.report.models import IndicatorComment
 from vscapp.report.services import ReportRow
@@ -150,6 +150,15 @@ def test_a_number_of_the_right_shape_but_a_wrong_checksum_passes():
     # 85.07.30-033.29: a national number's shape, not a valid one; nor a phone number
     assert find_personal_data("code 85.07.30-033.29", today=TODAY) is None
     assert find_personal_data("BE71 0961 2345 6768", today=TODAY) is None
+
+
+@pytest.mark.parametrize("text", ["a\x00b", "bell\x07", "esc\x1b[0m", "del\x7f", "vt\x0bx"])
+def test_control_characters_are_refused_in_free_text(text):
+    assert "control character" in str(personal_data_in(text))
+
+
+def test_tabs_and_line_breaks_are_ordinary_in_free_text():
+    assert personal_data_in("Eerste gesprek.\r\nTweede:\tschool en ouders.") is None
 
 
 def test_invisible_characters_do_not_hide_a_number():

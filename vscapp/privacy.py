@@ -53,8 +53,18 @@ CASE_REF = re.compile(r"[A-Za-z0-9][A-Za-z0-9/_-]{0,29}")
 CASE_REF_SHAPE = _l("Use letters, digits, '-', '_' or '/' only, 30 at most, no spaces.")
 
 
+# Control characters but tab and line breaks: no note holds one on purpose (PostgreSQL refuses
+# NUL in text; the others hide what a text says). Free text is refused for them here too.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+CONTROL_CHARACTER = _l("The text holds an invisible control character: type it again without "
+                       "pasting, or remove it.")
+
+
 def personal_data_in(text):
-    """The message naming the personal data `text` seems to hold, or None."""
+    """The message naming the personal data `text` seems to hold, or None; the one check of
+    every free text, so it also refuses control characters."""
+    if text and CONTROL.search(text):
+        return CONTROL_CHARACTER
     kind = find_personal_data(text)
     return kind.message if kind else None
 
