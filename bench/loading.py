@@ -30,6 +30,8 @@ ROOT = Path(__file__).resolve().parent.parent
 YEAR = 2023
 BATCH = 20_000
 ROLES = ("coordinator", "officer", "liaison")
+NOTES = ("Overleg met de school", "Sessie in het jeugdhuis", "Netwerkoverleg in de wijk",
+         "Vorming voor leerkrachten", "Opvolging na melding")  # one event in 20 has a note
 
 
 def fresh_database(server, name):
@@ -76,8 +78,9 @@ def load_2023_plan():
 
 
 def fill(ruleset, count, user_id):
-    """`count` events spread over the year, over the types the rules count, inserted in bulk
-    (not through the services), then the daily totals recounted and fresh planner statistics."""
+    """`count` events spread over the year, over the types the rules count (one in 20 with a
+    note), inserted in bulk (not through the services), then the daily totals recounted and
+    fresh planner statistics."""
     types = dict(db.session.execute(select(EventType.code, EventType.id)).all())
     codes = sorted({code for rule in ruleset.indicators for code in rule.events})
     rng = random.Random(42)
@@ -86,6 +89,7 @@ def fill(ruleset, count, user_id):
         code = codes[n % len(codes)]
         batch.append({"type_id": types[code], "occurred_on": date(YEAR, 1, 1) + timedelta(
             days=rng.randrange(365)), "quantity": 1, "participants": rng.randrange(30),
+            "note": NOTES[n % len(NOTES)] if n % 20 == 0 else None,
             "created_by_id": user_id})
         if len(batch) == BATCH:
             db.session.execute(insert(Event), batch)

@@ -44,9 +44,10 @@ from pathlib import Path
 from aiosmtpd.controller import Controller
 from sqlalchemy.engine import make_url
 
+from vscapp.events.listing import MAX_ID
+
 from loading import ROOT, YEAR, loaded_database
 
-PER_PAGE = 50  # the activities list's page size
 TIMEOUT = 300  # seconds for one request, one alerts run, gunicorn to stop
 START_TRIES = 600  # x 0.1 s for gunicorn to answer
 
@@ -245,12 +246,13 @@ def sign_in(base, account, count):
 
 # --- Measuring -------------------------------------------------------------------------------
 
-def pages(events, deep_page, indicator):
-    """(name, path) of the pages measured; the deep page is at most the last one."""
-    last = max(1, math.ceil(events / PER_PAGE))
+def pages(indicator):
+    """(name, path) of the pages measured. The list pages by key: its deep page is the one
+    that starts after 1 July (the middle of the events, whatever their number)."""
     return [("static file", "/static/vsc.css"), ("dashboard", "/"),
             ("indicator", f"/targets/{YEAR}/{indicator}"), ("activities", "/events/"),
-            ("deep page", f"/events/?page={min(deep_page, last)}"),
+            ("deep page", f"/events/?after={YEAR}-07-01.{MAX_ID}"),
+            ("text search", "/events/?text=school"),
             ("report", f"/report/{YEAR}"), ("report PDF", f"/report/{YEAR}/export.pdf"),
             ("report XLSX", f"/report/{YEAR}/export.xlsx")]
 
@@ -327,7 +329,7 @@ def bench(server, events, args, sink, smtp_port):
         database = "sqlite" if server == "sqlite" else "postgresql"
         print(f"\n## {database}, {events:,} events: loaded in {load_seconds:.1f} s", flush=True)
         env = production_env(url, smtp_port)
-        page_list = pages(events, args.deep_page, args.indicator)
+        page_list = pages(args.indicator)
         with gunicorn(env) as (base, master):
             cpu = ServerCpu(master, make_url(url).database if database == "postgresql" else None)
             users = sign_in(base, accounts["coordinator"], max(args.users))
@@ -427,8 +429,6 @@ def main():
                         help="seconds per page and number of users (default: 10)")
     parser.add_argument("--max-requests", type=int, default=10_000,
                         help="requests per user and page at most (default: 10000)")
-    parser.add_argument("--deep-page", type=int, default=5000,
-                        help="the deep page of the activities list, at most its last page")
     parser.add_argument("--indicator", default="S1.SD1.OD2.I1",
                         help="the indicator page's code (default: S1.SD1.OD2.I1)")
     parser.add_argument("--json", action="store_true", help="also write bench/results/web.json")
