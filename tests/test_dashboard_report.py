@@ -246,3 +246,47 @@ def test_home_without_active_rules_says_so_and_shows_the_counts(client, as_role,
     html = client.get("/").get_data(as_text=True)
     assert "No rules are active for 2023 yet." in html
     assert 'id="counts-title"' in html and '<li class="card' not in html
+
+
+def test_pdfs_made_at_once_by_threads_all_come_out(app, client, as_role, demo_2023,
+                                                  monkeypatch):
+    """gunicorn's threads make PDFs side by side; ReportLab's fonts are shared by the process
+    and read through one cursor, so one PDF at a time (found by bench/web.py: 3 PDFs of 6,520
+    answered 500 at 8 and 16 users)."""
+    import threading
+    import time
+
+    from pypdf import PdfReader
+    from reportlab.pdfbase.ttfonts import TTFontParser
+
+    from vscapp.report import exports
+
+    made, real_to_pdf = [], exports.to_pdf
+    monkeypatch.setattr(exports, "to_pdf", lambda *args: made.append(args) or b"")
+    as_role("coordinator")
+    client.get("/report/2023/export.pdf?as_of=2023-12-31&lang=fr")  # accents: composite glyphs
+    arguments, failures, pdfs = made[0], [], []
+
+    def make():
+        try:
+            with app.test_request_context():
+                for _ in range(3):
+                    pdfs.append(real_to_pdf(*arguments))
+        except Exception as exc:  # noqa: BLE001 (counted: the test fails on any)
+            failures.append(repr(exc))
+
+    real_seek = TTFontParser.seek
+
+    def seek_then_let_others_run(self, pos):  # as a loaded server's threads take turns
+        real_seek(self, pos)
+        time.sleep(0.0001)
+
+    monkeypatch.setattr(TTFontParser, "seek", seek_then_let_others_run)
+    threads = [threading.Thread(target=make) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    assert len(pdfs) == 12
+    assert all(len(PdfReader(io.BytesIO(pdf)).pages) > 1 for pdf in pdfs)

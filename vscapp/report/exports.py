@@ -3,6 +3,7 @@ structure: one row per node, indented by level, indicators with their numbers.""
 
 import csv
 import io
+import threading
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -127,6 +128,7 @@ def to_csv(rows, meta):
     return out.getvalue().encode("utf-8")
 
 
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 COLUMN_WIDTHS = (22, 16, 70, 12, 10, 12, 14, 40)
 
 
@@ -208,7 +210,18 @@ def append_as_text(sheet, cells):
             cell.quotePrefix = True
 
 
+# ReportLab's TrueType fonts are registered once per process and read through one cursor while
+# a PDF is written: two threads writing at once (gunicorn's gthread workers) read each other's
+# glyphs. One PDF at a time per process; it is CPU work under the GIL anyway.
+PDF_LOCK = threading.Lock()
+
+
 def to_pdf(rows, meta, completeness_lines):
+    with PDF_LOCK:
+        return _pdf(rows, meta, completeness_lines)
+
+
+def _pdf(rows, meta, completeness_lines):
     from reportlab.lib import colors
     from reportlab.lib.units import mm
     from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
