@@ -134,8 +134,10 @@ def fits_the_screen(page):
 
 def test_the_officers_phone_path(browser, live_server, plan_2023, make_user, tmp_path):
     """Record four activities (one with participants, one on a day no plan covers), find one
-    by its note, correct it, void it and export the list: at 390 px, without scrolling
-    sideways, in a page that runs no script."""
+    by its note, correct it, void it and export the list (CSV and XLSX): at 390 px, without
+    scrolling sideways, in a page that runs no script."""
+    from openpyxl import load_workbook
+
     officer = make_user("officer")
     context = browser.new_context(viewport={"width": 390, "height": 844}, accept_downloads=True)
     page = context.new_page()
@@ -178,10 +180,14 @@ def test_the_officers_phone_path(browser, live_server, plan_2023, make_user, tmp
         page.locator("details.menu-phone summary").click()  # the phone's menu
         page.get_by_role("navigation").get_by_role("link", name="Activities").click()
         fits_the_screen(page)
+        first_card = page.locator("#events tbody tr").first
+        assert first_card.bounding_box()["y"] + 40 < 844  # on the first screen: filters fold
+        page.get_by_text("Filters", exact=True).click()
         page.get_by_label("Text in the note or case reference").fill("jeugdwerk")
         page.get_by_role("button", name="Filter").click()
         cards = page.locator("#events tbody tr")
         assert cards.count() == 1
+        assert cards.first.bounding_box()["y"] + 40 < 844  # also with a filter in use
         assert "May 4, 2023" in cards.first.inner_text()
         assert "Opleidings-/bewustmakingssessie" in cards.first.inner_text()
         fits_the_screen(page)
@@ -195,6 +201,12 @@ def test_the_officers_phone_path(browser, live_server, plan_2023, make_user, tmp
         download.value.save_as(path)
         lines = path.read_text(encoding="utf-8-sig").splitlines()
         assert len(lines) == 2 and "Sessie voor jeugdwerkers" in lines[1]
+        with page.expect_download() as download:
+            page.get_by_role("link", name="Download this list (XLSX)").click()
+        path = tmp_path / download.value.suggested_filename
+        download.value.save_as(path)
+        rows = list(load_workbook(path).worksheets[0].values)
+        assert len(rows) == 2 and rows[1][5] == "Sessie voor jeugdwerkers"
 
         with page.expect_navigation():
             link.click()

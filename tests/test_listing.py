@@ -1,10 +1,11 @@
 """Finding activities: filters, pages by key (date, id), counts that follow the filters, the
-CSV export of the filtered list (the wall and formula-safe cells), and plans that use indexes."""
+CSV and XLSX exports of the filtered list (the wall and formula-safe cells), and plans that use
+indexes."""
 
 import csv
 import io
 import re
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from sqlalchemy import select
@@ -15,6 +16,7 @@ from vscapp.events import listing
 from vscapp.events.listing import Cursor, Filters
 from vscapp.events.services import readable_types
 from vscapp.extensions import db
+from vscapp.report.exports import XLSX_TYPE
 
 
 def opened(html):
@@ -167,7 +169,80 @@ def test_an_export_leaves_an_entry_in_the_trail(client, spring):
     login(client, officer)
     exported(client, "text=school")
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "event.export"))
-    assert entry.actor_id == officer.id and entry.after == {"text": "school"}
+    assert (entry.actor_id, entry.entity_id) == (officer.id, "csv")
+    assert entry.after == {"search_text": "school"}
+
+
+def downloaded_xlsx(client, query=""):
+    from openpyxl import load_workbook
+
+    with client.get(f"/events/export.xlsx?{query}") as response:  # closes the temporary file
+        assert response.status_code == 200
+        assert response.headers["Content-Type"] == XLSX_TYPE
+        assert "attachment" in response.headers["Content-Disposition"]
+        sheet = load_workbook(io.BytesIO(response.get_data())).worksheets[0]
+    return sheet, [[cell.value for cell in row] for row in sheet.iter_rows()]
+
+
+def test_the_xlsx_export_is_the_filtered_list_with_dates_numbers_and_safe_text(client, spring):
+    officer, _, _, events = spring
+    login(client, officer)
+    sheet, rows = downloaded_xlsx(client, "recorded_by=me")
+    assert rows[0][:3] == ["Date", "Activity code", "Activity"]
+    assert [r[0] for r in rows[1:]] == [datetime(2023, 5, 4), datetime(2023, 3, 1)]
+    assert sheet["A2"].number_format == "yyyy-mm-dd"
+    may = rows[1]
+    assert may[1:5] == ["awareness_session", "Opleidings-/bewustmakingssessie", 1, 17]
+    assert sheet["F2"].data_type == "s" and sheet["F2"].quotePrefix  # text, not a formula
+    assert may[5] == '=HYPERLINK("http://x")' and may[6] == "-12+3"
+    assert sheet["G2"].quotePrefix
+    assert len(downloaded_xlsx(client)[1]) == 1 + 4
+    entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "event.export")
+                               ).all()[-1]
+    assert entry.entity_id == "xlsx"
+
+
+def test_the_liaisons_xlsx_holds_no_social_prevention_record(client, spring):
+    _, _, liaison, _ = spring
+    login(client, liaison)
+    for query in ("", "event_type=individual_consultation", "text=school", "show_voided=y"):
+        _, rows = downloaded_xlsx(client, query)
+        assert all(r[1] == "police_contact" for r in rows[1:]), query
+        assert "Gesprek op school" not in str(rows) and "Weerbaarheid" not in str(rows)
+
+
+def test_an_xlsx_export_stops_at_its_limit_and_says_so(client, spring, monkeypatch):
+    monkeypatch.setattr(listing, "XLSX_ROWS", 2)
+    login(client, spring[0])
+    _, rows = downloaded_xlsx(client)
+    assert len(rows) == 1 + 2 + 1
+    assert rows[-1][0].startswith("The list goes on: an XLSX download holds its first 2 rows.")
+    _, rows = downloaded_xlsx(client, "recorded_by=me")  # exactly the limit: nothing to say
+    assert len(rows) == 1 + 2 and rows[-1][1] == "individual_consultation"
+
+
+def test_the_trail_says_who_downloaded_which_list_in_words(app, client, spring, make_user):
+    officer = spring[0]
+    login(client, officer)
+    exported(client, "text=school&date_from=2023-03-01&recorded_by=me&event_type=project")
+    coordinator = app.test_client()
+    login(coordinator, make_user("coordinator"))
+    html = coordinator.get("/audit/?action=event.export").get_data(as_text=True)
+    assert "downloaded the activities list as CSV" in html
+    for words in ("Text in the note or case reference: school", "From: Mar 1, 2023",
+                  "Recorded by me: yes", "Activity type: project"):
+        assert words in html, words
+
+
+def test_the_filters_fold_away_until_a_filter_is_not_understood(client, spring):
+    login(client, spring[0])
+    html = client.get("/events/").get_data(as_text=True)
+    assert '<details class="filter-box">' in html and "<summary>Filters</summary>" in html
+    html = client.get("/events/?recorded_by=me&sort=oldest").get_data(as_text=True)
+    assert "<summary>Filters (in use: 2)</summary>" in html
+    assert '<details class="filter-box">' in html
+    html = client.get("/events/?text=ab").get_data(as_text=True)  # too short to search
+    assert '<details class="filter-box" open>' in html
 
 
 def test_the_export_streams_page_by_page(app, make_user, monkeypatch):

@@ -23,6 +23,7 @@ MATRIX = [
                                                         LIAISON: 403}),
     ("GET", "/events/", "events.index", ALL),
     ("GET", "/events/export.csv", "events.export", ALL),
+    ("GET", "/events/export.xlsx", "events.export_xlsx", ALL),
     ("GET", "/events/new", "events.new", ALL),
     # A record the reader may not read answers 404, like a missing one: ids cannot be probed.
     ("GET", "/events/{social}", "events.show", {OFFICER: 200, COORD: 200, LIAISON: 404}),

@@ -91,6 +91,8 @@ def _object_label(entry, obj):
     kind, key = entry.entity_type, entry.entity_id
     if kind == "Event":
         return gettext("activity #%(id)s", id=key)
+    if kind == "EventList":
+        return key.upper()  # the file's kind: CSV, XLSX
     if obj is None:
         return f"{kind} {key}" if kind != "Database" else key
     if kind == "User":
@@ -171,7 +173,7 @@ def _words(key, value):
         return LANGUAGE_NAMES[value]
     if key == "alert_delivery" and value in DELIVERY_LABELS:
         return gettext(DELIVERY_LABELS[value])
-    if key == "occurred_on":
+    if key in ("occurred_on", "date_from", "date_to"):
         return format_day(date.fromisoformat(value))
     if isinstance(value, list):
         return ", ".join(str(v) for v in value) or "—"

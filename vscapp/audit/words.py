@@ -14,6 +14,8 @@ ACTIONS = {
     "event.redact": (N_("Personal data erased"),
                      N_("erased personal data from %(object)s and its history")),
     "event.read": (N_("Record details opened"), N_("opened the details of %(object)s")),
+    "event.export": (N_("Activities list downloaded"),
+                     N_("downloaded the activities list as %(object)s")),
     "event_type.create": (N_("Activity type added"), N_("added the activity type %(object)s")),
     "event_type.update": (N_("Activity type changed"),
                           N_("changed the activity type %(object)s")),
@@ -37,6 +39,7 @@ READ_ACTIONS = ("event.read",)
 # entity type (the model's name): the kind of object, as the filter lists it
 OBJECTS = {
     "Event": N_("Activities"),
+    "EventList": N_("Activities lists"),
     "EventType": N_("Activity types"),
     "User": N_("Accounts"),
     "Plan": N_("Plans"),
@@ -67,6 +70,13 @@ FIELDS = {
     "social_prevention": N_("Social prevention"),
     "needs_participants": N_("Counts participants"),
     "text": N_("Comment"),
+    # the filters of a downloaded activities list (events.listing.described)
+    "date_from": N_("From"),
+    "date_to": N_("To"),
+    "search_text": N_("Text in the note or case reference"),
+    "recorded_by_me": N_("Recorded by me"),
+    "oldest_first": N_("Oldest first"),
+    "show_voided": N_("Show voided records"),
     "version": N_("Version"),
     "number": N_("Number"),
     "year": N_("Year"),

@@ -155,6 +155,8 @@ class EventFilterForm(FlaskForm):
         [("", _l("Newest first")), ("oldest", _l("Oldest first"))]))
     show_voided = BooleanField(_l("Show voided records"))
     after = StringField(validators=[Optional(), Length(max=30)])
+    FILTERS = ("event_type", "text", "date_from", "date_to", "recorded_by", "sort",
+               "show_voided")  # `after` is where the page starts, not a filter
 
     def __init__(self, formdata, types, lang):
         super().__init__(formdata)
@@ -178,10 +180,14 @@ class EventFilterForm(FlaskForm):
         return Cursor.parse(self.after.data) if not self.after.errors else None
 
     @property
+    def in_use(self):
+        """How many filters ask for more than their default."""
+        return sum(1 for name in self.FILTERS if self[name].data)
+
+    @property
     def narrowed(self):
         """Whether anything beyond the defaults was asked for."""
-        return any(self[name].data for name in ("event_type", "text", "date_from", "date_to",
-                                                 "recorded_by", "sort", "show_voided"))
+        return self.in_use > 0
 
 
 class EventTypeForm(FlaskForm):

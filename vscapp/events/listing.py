@@ -1,5 +1,5 @@
 """The activities list: its filters, pages by key (date, id) instead of OFFSET, the counts
-that follow the filters, and the CSV export of what the list shows.
+that follow the filters, and the CSV and XLSX exports of what the list shows.
 
 Every query here starts from the types the reader may read (permissions.may_read): rows of
 other types never leave the database, whatever the filters or the cursor say.
@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select, tuple_
 
@@ -18,15 +19,17 @@ from vscapp import clock, months, permissions
 from vscapp.audit import services as audit
 from vscapp.audit.models import AuditEntry
 from vscapp.engine.evaluate import Totals
-from vscapp.events.models import Event
+from vscapp.events.models import Event, EventType
 from vscapp.events.services import all_types, totals_by_type
 from vscapp.extensions import db
-from vscapp.report.exports import csv_safe
+from vscapp.report.exports import csv_safe, is_formula_like
 from vscapp.vocabulary import Granularity
 
 PAGE_SIZE = 50
 MAX_ID = 2**31 - 1  # event.id is a 4-byte integer on PostgreSQL: a larger key is no key
 CURSOR = re.compile(r"^(\d{4}-\d{2}-\d{2})\.(\d{1,10})$")
+XLSX_ROWS = 100_000  # rows of an XLSX export at most: a spreadsheet, not an archive (CSV: all)
+XLSX_WIDTHS = (12, 24, 40, 10, 12, 50, 16, 30, 30)
 
 
 @dataclass(frozen=True)
@@ -167,15 +170,21 @@ def _row(event_type, totals):
 
 
 def _event_totals(types, filters, reader, start, end):
-    """{type code: Totals} summed over the events themselves (live ones: voided records count
-    for nothing, even when the list shows them)."""
-    live = Filters(**{**filters.__dict__, "show_voided": False})
+    """{type code: Totals} summed over the events themselves."""
     by_type = {t.id: t.code for t in types}
-    stmt = (select(Event.type_id, func.coalesce(func.sum(Event.quantity), 0),
+    rows = db.session.execute(event_totals_query(types, filters, reader, start, end))
+    return {by_type[type_id]: Totals(int(q), int(p)) for type_id, q, p in rows}
+
+
+def event_totals_query(types, filters, reader, start, end):
+    """Per type id, the quantity and participants of the live events that pass the filters
+    between `start` and `end` (voided records count for nothing, even when the list shows
+    them)."""
+    live = Filters(**{**filters.__dict__, "show_voided": False})
+    return (select(Event.type_id, func.coalesce(func.sum(Event.quantity), 0),
                    func.coalesce(func.sum(Event.participants), 0))
             .where(*conditions(types, live, reader), Event.occurred_on.between(start, end))
             .group_by(Event.type_id))
-    return {by_type[type_id]: Totals(int(q), int(p)) for type_id, q, p in db.session.execute(stmt)}
 
 
 def csv_headers():
@@ -183,10 +192,16 @@ def csv_headers():
             _("Note"), _("Case reference"), _("Recorded by"), _("Void because")]
 
 
-def csv_cells(event, lang):
-    return [event.occurred_on.isoformat(), event.event_type.code, event.event_type.name(lang),
+def row_values(event, lang):
+    """An event's cells in both exports, under csv_headers(); the date stays a date."""
+    return [event.occurred_on, event.event_type.code, event.event_type.name(lang),
             event.quantity, event.participants, event.note, event.case_ref,
             event.created_by.email, event.void_reason if event.voided else None]
+
+
+def csv_cells(event, lang):
+    values = row_values(event, lang)
+    return [values[0].isoformat(), *values[1:]]
 
 
 def csv_lines(events, lang):
@@ -209,10 +224,63 @@ def _drained(out):
     return text.encode("utf-8")
 
 
-def record_export(reader, filters):
-    """An export hands out records' details at once: the trail says who took which list."""
-    described = {name: value.isoformat() if isinstance(value, date) else value
-                 for name, value in filters.__dict__.items() if value}
+def xlsx_file(events, lang, out):
+    """The list as XLSX, written into the binary file `out` a row at a time (openpyxl's
+    write-only mode holds no rows in memory): dates stay dates and numbers numbers, text a
+    spreadsheet would run as a formula stays text. At most XLSX_ROWS rows: a last line says so
+    when the list goes on."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(_("Activities")[:31])
+    sheet.freeze_panes = "A2"
+    for column, width in zip("ABCDEFGHI", XLSX_WIDTHS, strict=True):
+        sheet.column_dimensions[column].width = width
+    bold = Font(bold=True)
+    sheet.append([_xlsx_cell(sheet, header, bold) for header in csv_headers()])
+    for number, event in enumerate(events):
+        if number == XLSX_ROWS:
+            sheet.append([_xlsx_cell(sheet, _(
+                "The list goes on: an XLSX download holds its first %(rows)s rows. Narrow the "
+                "filters, or download the CSV, which holds them all.",
+                rows=format_decimal(XLSX_ROWS)), bold)])
+            break
+        sheet.append([_xlsx_cell(sheet, value) for value in row_values(event, lang)])
+    book.save(out)
+
+
+def _xlsx_cell(sheet, value, font=None):
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)  # what XML cannot hold (records of old)
+    cell = WriteOnlyCell(sheet, value=value)
+    if is_formula_like(value):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    elif isinstance(value, date):
+        cell.number_format = "yyyy-mm-dd"
+    if font:
+        cell.font = font
+    return cell
+
+
+def record_export(reader, filters, kind):
+    """An export hands out records' details at once: the trail says who took which list, as
+    which file (`kind`: csv or xlsx), with which filters."""
     db.session.add(AuditEntry(actor_id=reader.id, actor_label=audit.actor_label(reader),
                               action="event.export", entity_type="EventList",
-                              entity_id="csv", after=described))
+                              entity_id=kind, after=described(filters)))
+
+
+def described(filters):
+    """The filters an export entry keeps, under the names the trail words (audit.words)."""
+    chosen = db.session.get(EventType, filters.type_id) if filters.type_id else None
+    values = {"event_type_code": chosen.code if chosen else None,
+              "date_from": filters.date_from.isoformat() if filters.date_from else None,
+              "date_to": filters.date_to.isoformat() if filters.date_to else None,
+              "search_text": filters.text, "recorded_by_me": filters.mine,
+              "oldest_first": filters.oldest_first, "show_voided": filters.show_voided}
+    return {name: value for name, value in values.items() if value}

@@ -1,5 +1,6 @@
 """Pages to record, list, correct and void activities, and to manage their types."""
 
+import tempfile
 from datetime import date
 
 from flask import (
@@ -33,6 +34,7 @@ from vscapp.extensions import db
 from vscapp.i18n import current_language
 from vscapp.permissions import permission_required, require, require_readable
 from vscapp.plans.services import latest_plan, plan_years
+from vscapp.report.exports import XLSX_TYPE
 from vscapp.views import keeps_typed_on_stale_token
 
 bp = Blueprint("events", __name__, url_prefix="/events")
@@ -84,14 +86,35 @@ def index():
 @permission_required("events.view")
 def export():
     """The filtered list as CSV, every page of it, written out as it is read."""
-    form, types, filters = list_filters()
-    listing.record_export(current_user, filters)
-    db.session.commit()
-    events = listing.all_pages(listing.events_query(types, filters, current_user), filters)
+    events = exported_events("csv")
     name = f"vsc-activities-{today().isoformat()}.csv"
     return Response(stream_with_context(listing.csv_lines(events, current_language())),
                     mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@bp.get("/export.xlsx")
+@permission_required("events.view")
+def export_xlsx():
+    """The filtered list as XLSX (its first listing.XLSX_ROWS rows), built in a temporary
+    file a row at a time; only the finished, compressed file is held to be sent (a few MB at
+    the limit)."""
+    events = exported_events("xlsx")
+    with tempfile.TemporaryFile() as out:
+        listing.xlsx_file(events, current_language(), out)
+        out.seek(0)
+        body = out.read()
+    name = f"vsc-activities-{today().isoformat()}.xlsx"
+    return Response(body, mimetype=XLSX_TYPE,
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+def exported_events(kind):
+    """The events of the filtered list, read page by page, once the trail says who took them."""
+    _, types, filters = list_filters()
+    listing.record_export(current_user, filters, kind)
+    db.session.commit()
+    return listing.all_pages(listing.events_query(types, filters, current_user), filters)
 
 
 def list_filters():

@@ -20,7 +20,7 @@ bp = Blueprint("report", __name__, url_prefix="/report")
 MET_FIRST = tuple(reversed(ATTENTION_ORDER))
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "xlsx": exports.XLSX_TYPE,
     "pdf": "application/pdf",
 }
 
