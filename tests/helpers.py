@@ -1,8 +1,13 @@
 """What the tests share besides fixtures: paths, the test password, signing in, rows stored
-directly, and small tools (a free port, a statement counter)."""
+directly, and small tools (a free port, gunicorn serving the app, a statement counter)."""
 
+import os
 import re
 import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -37,6 +42,38 @@ def free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+@contextmanager
+def gunicorn_serving(database_url, start_within=60):
+    """The app under gunicorn as deployed (preloaded, 2 forked workers x 4 threads) on the
+    database at `database_url`, on a free port of 127.0.0.1: its base URL. A busy machine
+    starts it slowly: it has `start_within` seconds. On the way out it is stopped, and the
+    test fails if it logged a traceback."""
+    port = free_port()
+    env = {**os.environ, "VSC_ENV": "testing", "VSC_TEST_DATABASE_URL": database_url}
+    server = subprocess.Popen(  # noqa: S603 (our own command)
+        [sys.executable, "-m", "gunicorn", "--preload", "--workers", "2", "--threads", "4",
+         "--bind", f"127.0.0.1:{port}", "vscapp:create_app()"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + start_within
+    while True:
+        try:
+            urllib.request.urlopen(f"{base}/login", timeout=5)  # noqa: S310 (our own server)
+            break
+        except OSError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                server.kill()
+                raise RuntimeError("gunicorn did not start: "
+                                   + server.communicate()[1].decode()) from None
+            time.sleep(0.2)
+    try:
+        yield base
+    finally:
+        server.terminate()
+        _, errors = server.communicate(timeout=60)  # a graceful stop takes up to 30 s
+    assert b"Traceback" not in errors, errors.decode()
 
 
 @contextmanager

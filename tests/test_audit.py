@@ -92,15 +92,3 @@ def test_the_trail_holds_the_wall(app, make_user):
     assert "Atelier confidentiel" not in repr(hidden.__dict__.get("changes"))
     shown = seen[str(contact.id)]
     assert not shown.hidden and shown.link == f"/events/{contact.id}"
-
-
-def test_the_reads_in_words(client, make_user):
-    officer = make_user("officer")
-    consultation = make_event("individual_consultation", officer)
-    login(client, officer)
-    client.get(f"/events/{consultation.id}")
-    client.post("/logout")
-    login(client, make_user("coordinator"))
-    reads = client.get("/audit/?kind=reads").get_data(as_text=True)
-    assert f"opened the details of activity #{consultation.id}" in reads
-    assert "recorded activity" not in reads

@@ -1,10 +1,6 @@
 """Under gunicorn, with forked workers and threads, evaluations run side by side safely."""
 
 import http.cookiejar
-import os
-import subprocess
-import sys
-import time
 import urllib.parse
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
@@ -12,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from helpers import PASSWORD, csrf_token, free_port, make_event
+from helpers import PASSWORD, csrf_token, gunicorn_serving, make_event
 
 
 @pytest.fixture
@@ -20,27 +16,8 @@ def gunicorn(database_url, rules_2023, make_user):
     officer = make_user("officer")
     for month in range(1, 7):
         make_event("individual_consultation", officer, on=date(2023, month, 1))
-    port = free_port()
-    env = {**os.environ, "VSC_ENV": "testing", "VSC_TEST_DATABASE_URL": database_url}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--preload", "--workers", "2", "--threads", "4",
-         "--bind", f"127.0.0.1:{port}", "vscapp:create_app()"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60  # a busy machine starts it slowly
-    while True:
-        try:
-            urllib.request.urlopen(f"{base}/login", timeout=5)  # noqa: S310 (our own server)
-            break
-        except OSError:
-            if server.poll() is not None or time.monotonic() > deadline:
-                server.kill()
-                pytest.fail("gunicorn did not start: " + server.communicate()[1].decode())
-            time.sleep(0.2)
-    yield base, officer
-    server.terminate()
-    _, errors = server.communicate(timeout=60)  # graceful stop: up to 30 s
-    assert b"Traceback" not in errors, errors.decode()
+    with gunicorn_serving(database_url) as base:
+        yield base, officer
 
 
 def signed_in_opener(base, user):

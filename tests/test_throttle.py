@@ -3,11 +3,7 @@ is checked, so 100 guesses at once check at most 5 passwords for one login, and 
 one client address whatever the logins; logins and addresses are stored only as keyed hashes;
 behind a proxy the client is the one X-Forwarded-For names, and only then."""
 
-import os
-import subprocess
-import sys
 import threading
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -18,7 +14,7 @@ import pytest
 from sqlalchemy import insert, select
 
 from fixtures.database import app_in_context
-from helpers import PASSWORD, csrf_token, free_port, login
+from helpers import PASSWORD, csrf_token, gunicorn_serving, login
 from vscapp.auth import throttle
 from vscapp.auth.models import SignInThrottle
 from vscapp.clock import utcnow
@@ -157,25 +153,9 @@ def test_behind_a_proxy_each_forwarded_client_has_its_own_limit(proxied_app):
 
 @pytest.fixture
 def gunicorn(database_url, make_user):
-    """The app under gunicorn as deployed: 2 forked workers x 4 threads."""
     email = make_user("officer").email
-    port = free_port()
-    env = {**os.environ, "VSC_ENV": "testing", "VSC_TEST_DATABASE_URL": database_url}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--preload", "--workers", "2", "--threads", "4",
-         "--bind", f"127.0.0.1:{port}", "vscapp:create_app()"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(f"{base}/login", timeout=1)  # noqa: S310 (our own server)
-            break
-        except OSError:
-            time.sleep(0.1)
-    yield base, email
-    server.terminate()
-    _, errors = server.communicate(timeout=60)  # after a burst it takes some seconds
-    assert b"Traceback" not in errors, errors.decode()
+    with gunicorn_serving(database_url) as base:
+        yield base, email
 
 
 def test_under_gunicorn_a_hundred_guesses_check_five_passwords(gunicorn):

@@ -225,6 +225,7 @@ def test_the_coordinator_lists_the_reads(client, make_user):
     login(client, make_user("coordinator"))
     reads = client.get("/audit/?kind=reads").get_data(as_text=True)
     assert f"opened the details of activity #{consultation.id}" in reads
+    assert "recorded activity" not in reads  # the reads alone
     assert officer.email in reads
     assert f"/events/{consultation.id}" in reads
     changes = client.get("/audit/").get_data(as_text=True)
