@@ -119,22 +119,6 @@ def record_read(event, user):
         audit.record_read(event, user)
 
 
-def events_query(types, filters=None):
-    """Events of the given types, newest first, narrowed by an EventFilterForm's data."""
-    filters = filters or {}
-    stmt = (select(Event).where(Event.type_id.in_([t.id for t in types]))
-            .order_by(Event.occurred_on.desc(), Event.id.desc()))
-    if filters.get("event_type"):
-        stmt = stmt.join(EventType).where(EventType.code == filters["event_type"])
-    if filters.get("date_from"):
-        stmt = stmt.where(Event.occurred_on >= filters["date_from"])
-    if filters.get("date_to"):
-        stmt = stmt.where(Event.occurred_on <= filters["date_to"])
-    if not filters.get("show_voided"):
-        stmt = stmt.where(Event.live)
-    return stmt
-
-
 def totals_by_type(start, end, codes=None):
     """{type code: Totals} of the live events between two dates, optionally of some types only.
 
