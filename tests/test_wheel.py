@@ -7,11 +7,13 @@ Building and installing take a minute or two: one virtualenv serves the whole se
 `-m "not wheel"` leaves these tests out of a quick run.
 """
 
+import fcntl
 import http.cookiejar
 import os
 import secrets
 import subprocess
 import sys
+import tempfile
 import urllib.parse
 import urllib.request
 import zipfile
@@ -42,8 +44,12 @@ def run(command, **kwargs):
 def release(tmp_path_factory):
     """The source archive of the checkout and the wheel built from that archive alone."""
     dist = tmp_path_factory.mktemp("dist")
-    run([sys.executable, "-c", "import sys; from setuptools import build_meta; "
-         "build_meta.build_sdist(sys.argv[1])", dist], cwd=ROOT)
+    # setuptools writes the archive's tree into the checkout itself (vscapp-<version>/): two
+    # xdist workers building at once would remove each other's files, so one at a time.
+    with open(Path(tempfile.gettempdir()) / "vscapp-sdist.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        run([sys.executable, "-c", "import sys; from setuptools import build_meta; "
+             "build_meta.build_sdist(sys.argv[1])", dist], cwd=ROOT)
     (sdist,) = dist.glob("vscapp-*.tar.gz")
     run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--wheel-dir", dist, sdist],
         cwd=dist)
