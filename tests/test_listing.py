@@ -13,8 +13,9 @@ from sqlalchemy import select
 from helpers import login, make_event, query_plan
 from vscapp.audit.models import AuditEntry
 from vscapp.events import listing
+from vscapp.events.checks import EventValues
 from vscapp.events.listing import Cursor, Filters
-from vscapp.events.services import readable_types
+from vscapp.events.services import readable_types, redact_event, update_event
 from vscapp.extensions import db
 from vscapp.report.exports import XLSX_TYPE
 
@@ -54,6 +55,37 @@ def test_filters_by_text_in_the_note_or_the_case_reference(client, spring):
     assert opened(client.get("/events/?text=rad-2023").get_data(as_text=True)) == [
         events["march"].id]  # case reference, whatever the case
     assert opened(client.get("/events/?text=100%25").get_data(as_text=True)) == []  # % is text
+
+
+def test_the_text_search_follows_every_change_and_takes_text_as_it_is(client, make_user):
+    """The search reads an index (pg_trgm on PostgreSQL; on SQLite an FTS5 table that
+    triggers keep): a record, a correction and an erasure show at once; %, _ and quotes are
+    text, and case does not matter."""
+    officer = make_user("officer")
+    event = make_event("project", officer, note="Gesprek op school", case_ref="RAD-7")
+    login(client, officer)
+
+    def found(words):
+        return opened(client.get("/events/", query_string={"text": words}).get_data(
+            as_text=True))
+
+    assert found("SCHOOL") == [event.id] and found("rad-7") == [event.id]
+    values = EventValues(event.event_type, event.occurred_on, 1, None,
+                         'Plan "B": 100% _klaar_', "RAD-7")
+    update_event(event, values, officer)
+    db.session.commit()
+    assert found("school") == []
+    for words in ('"B"', "100%", "_klaar_", 'n "b'):
+        assert found(words) == [event.id], words
+    assert found("100_") == [] and found("%kla") == []  # no wildcard
+    redact_event(event, ["note", "case_ref"], "Naam getypt", make_user("coordinator"))
+    db.session.commit()
+    assert found("klaar") == [] and found("RAD-7") == []
+    void = make_event("project", officer, note="Dubbel op school")
+    assert found("dubbel") == [void.id]
+    db.session.delete(void)  # (never done by the app: a void keeps the row)
+    db.session.commit()
+    assert found("dubbel") == []
 
 
 def test_recorded_by_me_the_type_the_dates_and_the_order(client, spring):

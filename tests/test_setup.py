@@ -12,12 +12,13 @@ from sqlalchemy import inspect
 
 import config
 from vscapp import StartupError, create_app
-from vscapp.extensions import db
+from vscapp.extensions import db, modelled
 
 
 def test_migrations_and_models_agree(app):
     with db.engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        context = MigrationContext.configure(conn, opts={"compare_type": True,
+                                                         "include_name": modelled})
         assert compare_metadata(context, db.metadata) == []
 
 

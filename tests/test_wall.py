@@ -13,7 +13,7 @@ from vscapp.alerts.models import Alert, OutboxMessage
 from vscapp.audit.models import AuditEntry
 from vscapp.events.checks import EventValues
 from vscapp.events.services import record_event, update_event
-from vscapp.extensions import db
+from vscapp.extensions import SEARCH_TABLE, db
 from vscapp.targets import services as targets
 from vscapp.vocabulary import Granularity
 
@@ -114,9 +114,13 @@ SECRET, CASE = "Jan Peeters belde zijn moeder", "JP-1985-0042"
 
 
 def _everywhere(text):
-    """(table, column) of every stored value that contains `text`, in every table."""
+    """(table, column) of every stored value that contains `text`, in every table (SQLite's
+    search table reads its texts from `event` itself; its own storage, the shadow tables, is
+    searched too)."""
     found, inspector = [], inspect(db.engine)
     for name in inspector.get_table_names():
+        if name == SEARCH_TABLE:
+            continue
         for column in inspector.get_columns(name):
             col = table(name, db.column(column["name"])).c[column["name"]]
             hits = db.session.scalar(select(func.count()).select_from(col.table)

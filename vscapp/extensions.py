@@ -21,8 +21,18 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
+# SQLite's full-text index of the activities' texts (migration 0018): a virtual table and its
+# shadow tables, made by SQL rather than by the models, which autogenerate leaves alone.
+SEARCH_TABLE = "event_text"
+
+
+def modelled(name, type_, parent_names):
+    """Whether Alembic compares this object with the models (its include_name)."""
+    return not (type_ == "table" and name and name.startswith(SEARCH_TABLE))
+
+
 db = SQLAlchemy(model_class=Base)
-migrate = Migrate(render_as_batch=True, compare_type=True)
+migrate = Migrate(render_as_batch=True, compare_type=True, include_name=modelled)
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()

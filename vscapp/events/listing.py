@@ -13,12 +13,13 @@ from datetime import date
 
 from flask_babel import format_decimal
 from flask_babel import gettext as _
-from sqlalchemy import func, or_, select, tuple_
+from sqlalchemy import func, select, tuple_
 
 from vscapp import clock, months, permissions
 from vscapp.audit import services as audit
 from vscapp.audit.models import AuditEntry
 from vscapp.engine.evaluate import Totals
+from vscapp.events import text_search
 from vscapp.events.models import Event, EventType
 from vscapp.events.services import all_types, totals_by_type
 from vscapp.extensions import db
@@ -94,9 +95,7 @@ def conditions(types, filters, reader):
     if filters.mine:
         found.append(Event.created_by_id == reader.id)
     if filters.text:
-        pattern = "%" + re.sub(r"([/%_])", r"/\1", filters.text) + "%"
-        found.append(or_(Event.note.ilike(pattern, escape="/"),
-                         Event.case_ref.ilike(pattern, escape="/")))
+        found.append(text_search.holding(filters.text))
     if not filters.show_voided:
         found.append(Event.live)
     return found

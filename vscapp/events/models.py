@@ -87,7 +87,8 @@ Index("ix_event_live_by_type", Event.type_id, Event.occurred_on, Event.quantity,
 Index("ix_event_by_date", Event.occurred_on, Event.id)
 Index("ix_event_by_author", Event.created_by_id, Event.occurred_on, Event.id)
 # Text in the note or case reference (ILIKE '%text%'): trigrams on PostgreSQL (pg_trgm), so a
-# search never reads the whole table; on SQLite a plain index that the list does not need.
+# search never reads the whole table; on SQLite a plain index that the list does not need: its
+# search reads `event_text`, an FTS5 trigram index kept by triggers (migration 0018).
 Index("ix_event_text", Event.note, Event.case_ref, postgresql_using="gin",
       postgresql_ops={"note": "gin_trgm_ops", "case_ref": "gin_trgm_ops"})
 

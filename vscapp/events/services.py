@@ -8,7 +8,7 @@ from sqlalchemy import extract, func, select
 from vscapp import clock, data_version, months, permissions
 from vscapp.audit import services as audit
 from vscapp.engine.evaluate import Totals
-from vscapp.events import daily_totals
+from vscapp.events import daily_totals, text_search
 from vscapp.events.models import DailyTotal, Event, EventType
 from vscapp.extensions import db
 from vscapp.models import utcnow
@@ -108,6 +108,8 @@ def redact_event(event, fields, reason, user):
     # changed the type, date or amounts would run inside daily_totals.recounted(event).)
     for name in fields:
         setattr(event, name, None)
+    db.session.flush()
+    text_search.forget_erased()
     audit.redact(event, fields)
     audit.record("event.redact", event, reason=reason, actor=user,
                  after={"fields": fields, "event_type_code": event.event_type_code})
