@@ -75,7 +75,7 @@ def million(databases):
 
 
 def analyse():
-    """Fresh planner statistics, as autovacuum (PostgreSQL) or `vsc db optimise` would keep."""
+    """Fresh planner statistics, as autovacuum keeps them on PostgreSQL (ANALYZE on SQLite)."""
     if db.engine.dialect.name == "postgresql":
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.execute(text("VACUUM ANALYZE event"))
