@@ -181,8 +181,8 @@ class EventFilterForm(FlaskForm):
 
     @property
     def in_use(self):
-        """How many filters ask for more than their default."""
-        return sum(1 for name in self.FILTERS if self[name].data)
+        """How many filters narrow the list (a value not understood narrows nothing)."""
+        return sum(1 for name in self.FILTERS if self[name].data and not self[name].errors)
 
     @property
     def narrowed(self):
