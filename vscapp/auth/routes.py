@@ -19,7 +19,6 @@ from vscapp.auth.services import (
     DirectoryUnavailable,
     NoDirectoryRole,
     TooManyAttempts,
-    TooManyFromClient,
     authenticate,
     is_safe_next,
 )
@@ -43,12 +42,8 @@ def login():
         return render_template("auth/login.html", form=form)
     try:
         user = authenticate(form.email.data, form.password.data, request.remote_addr)
-    except TooManyFromClient:
-        return _refused(form, _("Too many failed sign-ins from this computer: try again in 15 "
-                                "minutes."), 429)
-    except TooManyAttempts:
-        return _refused(form, _("Too many failed attempts with this address: try again in 15 "
-                                "minutes."), 429)
+    except TooManyAttempts as refused:  # by login or, TooManyFromClient, by client address
+        return _refused(form, str(refused.message), 429)
     except DirectoryUnavailable as exc:
         current_app.logger.error("directory sign-in impossible: %s", exc)
         return _refused(form, _("The directory cannot be reached just now, so directory "

@@ -16,6 +16,7 @@ import hmac
 from datetime import UTC, timedelta
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, delete, literal, or_, select, update
 
 from vscapp.auth.models import SignInThrottle
@@ -33,9 +34,13 @@ TABLE = SignInThrottle.__table__
 class TooManyAttempts(Exception):
     """Too many failed sign-ins for this login lately; said alike for unknown logins."""
 
+    message = _l("Too many failed attempts with this address: try again in 15 minutes.")
+
 
 class TooManyFromClient(TooManyAttempts):
     """Too many failed sign-ins from this client address lately, whatever the logins."""
+
+    message = _l("Too many failed sign-ins from this computer: try again in 15 minutes.")
 
 
 def key(kind, value):

@@ -20,7 +20,7 @@ from flask_login import current_user, login_user, logout_user
 from vscapp import background
 from vscapp.auth import throttle
 from vscapp.auth.services import is_safe_next
-from vscapp.auth.throttle import TooManyAttempts, TooManyFromClient
+from vscapp.auth.throttle import TooManyAttempts
 from vscapp.extensions import db
 from vscapp.mail import Mailer, MailError
 from vscapp.permissions import permission_required, public, signed_in
@@ -143,10 +143,7 @@ def change_password():
         try:
             claimed = throttle.attempt(current_user.email, request.remote_addr)
         except TooManyAttempts as refused:
-            flash(_("Too many failed sign-ins from this computer: try again in 15 minutes.")
-                  if isinstance(refused, TooManyFromClient)
-                  else _("Too many failed attempts with this address: try again in 15 minutes."),
-                  "error")
+            flash(str(refused.message), "error")
             return render_template("users/password.html", form=form), 429
         if current_user.check_password(form.current.data):
             claimed.give_back()
