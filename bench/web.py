@@ -44,7 +44,7 @@ from pathlib import Path
 from aiosmtpd.controller import Controller
 from sqlalchemy.engine import make_url
 
-from vscapp.events.listing import MAX_ID
+from vscapp.converters import MAX_ID
 
 from loading import ROOT, YEAR, loaded_database
 

@@ -15,6 +15,7 @@ from sqlalchemy import select, text
 
 from fixtures.database import app_in_context
 from helpers import PASSWORD
+from vscapp.converters import MAX_ID
 from vscapp.events import listing
 from vscapp.events.listing import Cursor, Filters
 from vscapp.events.models import EventType
@@ -99,7 +100,7 @@ def plan(stmt):
 
 def shapes(reader):
     types = readable_types(reader)
-    query, deep = listing.events_query, Cursor(date(2023, 7, 1), listing.MAX_ID)
+    query, deep = listing.events_query, Cursor(date(2023, 7, 1), MAX_ID)
     return {
         "first page": query(types, Filters(), reader),
         "deep page": listing.after(query(types, Filters(), reader), Filters(), deep),

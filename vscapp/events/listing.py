@@ -18,6 +18,7 @@ from sqlalchemy import func, select, tuple_
 from vscapp import clock, months, permissions
 from vscapp.audit import services as audit
 from vscapp.audit.models import AuditEntry
+from vscapp.converters import MAX_ID  # a larger key than an id can be is no key
 from vscapp.engine.evaluate import Totals
 from vscapp.events import text_search
 from vscapp.events.models import Event, EventType
@@ -27,7 +28,6 @@ from vscapp.report.exports import csv_safe, is_formula_like
 from vscapp.vocabulary import Granularity
 
 PAGE_SIZE = 50
-MAX_ID = 2**31 - 1  # event.id is a 4-byte integer on PostgreSQL: a larger key is no key
 CURSOR = re.compile(r"^(\d{4}-\d{2}-\d{2})\.(\d{1,10})$")
 XLSX_ROWS = 100_000  # rows of an XLSX export at most: a spreadsheet, not an archive (CSV: all)
 XLSX_WIDTHS = (12, 24, 40, 10, 12, 50, 16, 30, 30)
