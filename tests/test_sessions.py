@@ -5,7 +5,6 @@ protection believes X-Forwarded-For only behind a configured proxy."""
 import pytest
 from flask_login.utils import encode_cookie
 
-from fixtures.database import app_in_context
 from helpers import PASSWORD, csrf_token, login
 from vscapp.extensions import db
 from vscapp.users import services as accounts
@@ -127,11 +126,6 @@ def test_the_csrf_token_changes_at_sign_in(csrf_app, make_user):
 def test_session_protection_ignores_x_forwarded_for_without_a_proxy(client, make_user):
     login(client, make_user("officer"))
     assert client.get("/events/", headers={"X-Forwarded-For": "203.0.113.9"}).status_code == 200
-
-
-@pytest.fixture
-def proxied_app(database_url):
-    yield from app_in_context(database_url, PROXY_COUNT=1)
 
 
 def test_behind_a_proxy_session_protection_uses_the_forwarded_address(proxied_app):

@@ -13,7 +13,6 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import insert, select
 
-from fixtures.database import app_in_context
 from helpers import PASSWORD, csrf_token, gunicorn_serving, login
 from vscapp.auth import throttle
 from vscapp.auth.models import SignInThrottle
@@ -130,11 +129,6 @@ def test_x_forwarded_for_does_not_escape_the_client_limit_without_a_proxy(app):
     answers = at_once(app, [(f"someone{n}@example.test", "a wrong guess",
                              {"HTTP_X_FORWARDED_FOR": f"198.51.100.{n}"}) for n in range(40)])
     assert checked(answers) == throttle.PER_CLIENT
-
-
-@pytest.fixture
-def proxied_app(database_url):
-    yield from app_in_context(database_url, PROXY_COUNT=1)
 
 
 def test_behind_a_proxy_each_forwarded_client_has_its_own_limit(proxied_app):
